@@ -1,0 +1,120 @@
+package dev.wireport.tcp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+import dev.wireport.framing.ReadAheadInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
+import org.springframework.messaging.support.GenericMessage;
+
+/**
+ * A server connection served by its own thread (a virtual thread on Java 21+), read
+ * through a buffer so that the codecs do not make a system call per byte.
+ *
+ * <p>
+ * A blocking connection is used rather than Spring Integration's NIO one because the NIO
+ * connection closes its socket as soon as the peer half-closes, before the replies to
+ * messages already received are written; that would lose the reply of every client that
+ * sends and then shuts down its output (and make the {@code raw} framing impossible).
+ */
+class ListenerConnection extends TcpNetConnection {
+
+	private static final Logger logger = LoggerFactory.getLogger(ListenerConnection.class);
+
+	static final int READ_BUFFER_SIZE = 8192;
+
+	/**
+	 * After an error reply, how long and how much the peer's unread input is discarded:
+	 * closing a socket with unread input makes the kernel send a reset, which can destroy
+	 * the error reply before the peer reads it.
+	 */
+	private static final int DISCARD_MILLIS = 250;
+
+	private static final int DISCARD_BYTES = 256 * 1024;
+
+	private final Socket socket;
+
+	private final ListenerConnections connections;
+
+	private ReadAheadInputStream input;
+
+	ListenerConnection(Socket socket, ApplicationEventPublisher publisher, String factoryName,
+			ListenerConnections connections) {
+		super(socket, true, false, publisher, factoryName);
+		this.socket = socket;
+		this.connections = connections;
+	}
+
+	@Override
+	protected InputStream inputStream() throws IOException {
+		if (this.input == null) {
+			this.input = new ReadAheadInputStream(super.inputStream(), READ_BUFFER_SIZE);
+		}
+		return this.input;
+	}
+
+	@Override
+	public void run() {
+		if (!this.connections.admit(this)) {
+			refuse("too many connections");
+			return;
+		}
+		try {
+			super.run();
+		}
+		finally {
+			this.connections.release(this);
+		}
+	}
+
+	/**
+	 * Sends an error text in the listener's framing and closes the connection, letting
+	 * the error reach the peer first; the peer may already be gone.
+	 * @param reason what went wrong
+	 */
+	void refuse(String reason) {
+		try {
+			send(new GenericMessage<>(("ERROR " + reason).getBytes(StandardCharsets.UTF_8)));
+			this.socket.shutdownOutput();
+			this.socket.setSoTimeout(DISCARD_MILLIS);
+			InputStream in = inputStream();
+			long deadline = System.nanoTime() + DISCARD_MILLIS * 1_000_000L;
+			byte[] scratch = new byte[4096];
+			long discarded = 0;
+			int read = 0;
+			while (read >= 0 && discarded < DISCARD_BYTES && System.nanoTime() < deadline) {
+				read = in.read(scratch);
+				discarded += read;
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Error reply to {} cut short: {}", getConnectionId(), ex.getMessage());
+		}
+		finally {
+			close();
+		}
+	}
+
+	/**
+	 * Stops reading once what the peer already sent is consumed, so that the connection
+	 * ends after answering it.
+	 */
+	void endWhenIdle() {
+		try {
+			if (((ReadAheadInputStream) inputStream()).endWhenIdle()) {
+				shutdownInput();
+			}
+		}
+		catch (IOException ex) {
+			logger.debug("Could not end {} after its last message: {}", getConnectionId(), ex.getMessage());
+			close();
+		}
+	}
+
+}

@@ -1,0 +1,121 @@
+package dev.wireport.tcp;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The open connections of one listener: enforces the connection limit and drains them at
+ * shutdown.
+ */
+class ListenerConnections {
+
+	private static final Logger logger = LoggerFactory.getLogger(ListenerConnections.class);
+
+	private final TcpListenerSettings settings;
+
+	private final Set<ListenerConnection> open = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger active = new AtomicInteger();
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Condition allClosed = this.lock.newCondition();
+
+	private final Counter opened;
+
+	private final Counter closed;
+
+	private final Counter refused;
+
+	ListenerConnections(TcpListenerSettings settings, MeterRegistry registry) {
+		this.settings = settings;
+		String listener = settings.name();
+		Gauge.builder("wireport.tcp.connections.active", this.active, AtomicInteger::get)
+			.tag("listener", listener)
+			.description("TCP connections open now")
+			.register(registry);
+		this.opened = counter(registry, "wireport.tcp.connections.opened", "TCP connections accepted", listener);
+		this.closed = counter(registry, "wireport.tcp.connections.closed", "TCP connections closed", listener);
+		this.refused = counter(registry, "wireport.tcp.connections.refused",
+				"TCP connections refused because the listener was at its connection limit", listener);
+	}
+
+	private static Counter counter(MeterRegistry registry, String name, String description, String listener) {
+		return Counter.builder(name).tag("listener", listener).description(description).register(registry);
+	}
+
+	/**
+	 * Admits a new connection, or refuses it when the limit is reached.
+	 * @param connection the connection
+	 * @return whether the connection may be served
+	 */
+	boolean admit(ListenerConnection connection) {
+		if (this.active.incrementAndGet() > this.settings.maxConnections()) {
+			this.active.decrementAndGet();
+			this.refused.increment();
+			logger.warn("listener={} remote={} refused: limit of {} connections reached", this.settings.name(),
+					connection.getHostAddress() + ":" + connection.getPort(), this.settings.maxConnections());
+			return false;
+		}
+		this.opened.increment();
+		this.open.add(connection);
+		return true;
+	}
+
+	void release(ListenerConnection connection) {
+		if (this.open.remove(connection)) {
+			this.closed.increment();
+			if (this.active.decrementAndGet() == 0) {
+				this.lock.lock();
+				try {
+					this.allClosed.signalAll();
+				}
+				finally {
+					this.lock.unlock();
+				}
+			}
+		}
+	}
+
+	int active() {
+		return this.active.get();
+	}
+
+	/**
+	 * Lets every connection finish the messages it has already sent, then waits for all
+	 * of them to close.
+	 * @param timeout how long to wait
+	 * @return whether every connection closed in time
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	boolean drain(Duration timeout) throws InterruptedException {
+		this.open.forEach(ListenerConnection::endWhenIdle);
+		long remaining = timeout.toNanos();
+		this.lock.lock();
+		try {
+			while (this.active.get() > 0 && remaining > 0) {
+				remaining = this.allClosed.awaitNanos(remaining);
+			}
+			return this.active.get() == 0;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return this.settings.name() + ": " + this.active.get() + " connections";
+	}
+
+}

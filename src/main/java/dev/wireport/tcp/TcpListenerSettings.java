@@ -1,0 +1,36 @@
+package dev.wireport.tcp;
+
+import java.time.Duration;
+
+import dev.wireport.framing.FrameCodec;
+import dev.wireport.framing.Framing;
+import dev.wireport.payload.ReplyMode;
+
+import org.springframework.boot.logging.LogLevel;
+
+/**
+ * One TCP listener with every default applied and every value checked.
+ *
+ * @param name the listener's name
+ * @param host the bind address
+ * @param port the port (0: ephemeral)
+ * @param framing the framing
+ * @param maxFrameSize the largest message in bytes
+ * @param idleTimeout idle connections are closed after this (zero: never)
+ * @param maxConnections the most connections open at once
+ * @param reply ack or echo
+ * @param ack the acknowledgement bytes
+ * @param logLevel the level of the per-message log line
+ * @param backlog the listen backlog
+ * @param tcpNoDelay whether Nagle's algorithm is off
+ * @param keepAlive whether TCP keep-alive is on
+ */
+public record TcpListenerSettings(String name, String host, int port, Framing framing, int maxFrameSize,
+		Duration idleTimeout, int maxConnections, ReplyMode reply, byte[] ack, LogLevel logLevel, int backlog,
+		boolean tcpNoDelay, boolean keepAlive) {
+
+	public FrameCodec codec() {
+		return this.framing.codec(this.maxFrameSize);
+	}
+
+}

@@ -1,0 +1,252 @@
+package dev.wireport.tcp;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.system.JavaVersion;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
+import org.springframework.integration.dsl.IntegrationFlow;
+import org.springframework.integration.dsl.context.IntegrationFlowContext;
+import org.springframework.integration.ip.dsl.Tcp;
+import org.springframework.integration.ip.dsl.TcpNetServerConnectionFactorySpec;
+import org.springframework.integration.ip.tcp.connection.DefaultTcpSocketSupport;
+import org.springframework.integration.ip.tcp.connection.TcpConnectionServerExceptionEvent;
+import org.springframework.integration.ip.tcp.connection.TcpConnectionServerListeningEvent;
+import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts one Spring Integration flow per configured TCP listener,
+ * {@code inbound gateway -> TcpMessageHandler}, fails start-up if a listener cannot bind,
+ * and drains the listeners at shutdown: stop accepting, answer the messages already
+ * received, then close.
+ */
+@Component
+public class TcpListeners implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(TcpListeners.class);
+
+	private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
+
+	/**
+	 * Stack size of platform connection threads (Java 17): the default 1 MiB is waste.
+	 */
+	private static final long PLATFORM_THREAD_STACK = 256 * 1024;
+
+	private final TcpProperties properties;
+
+	private final IntegrationFlowContext flowContext;
+
+	private final MeterRegistry registry;
+
+	private final Map<String, Listener> listeners = new LinkedHashMap<>();
+
+	private volatile boolean running;
+
+	public TcpListeners(TcpProperties properties, IntegrationFlowContext flowContext, MeterRegistry registry) {
+		this.properties = properties;
+		this.flowContext = flowContext;
+		this.registry = registry;
+	}
+
+	@Override
+	public void start() {
+		this.properties.listenerSettings().forEach(this::register);
+		for (Listener listener : this.listeners.values()) {
+			awaitBound(listener);
+		}
+		this.running = true;
+	}
+
+	private void register(TcpListenerSettings settings) {
+		ListenerConnections connections = new ListenerConnections(settings, this.registry);
+		ServerSocketHolder serverSocket = new ServerSocketHolder();
+		TcpNetServerConnectionFactorySpec factory = Tcp.netServer(settings.port())
+			.id("tcp." + settings.name() + ".connections")
+			.localAddress(settings.host())
+			.backlog(settings.backlog())
+			.soTcpNoDelay(settings.tcpNoDelay())
+			.soKeepAlive(settings.keepAlive())
+			.soTimeout((int) settings.idleTimeout().toMillis())
+			.deserializer(settings.codec())
+			.serializer(settings.codec())
+			.mapper(new FrameRejectingMapper(settings.name(), this.registry))
+			.socketSupport(serverSocket)
+			.connectionSupport((socket, server, lookupHost, publisher, factoryName) -> new ListenerConnection(socket,
+					publisher, factoryName, connections))
+			.taskExecutor(connectionThreads(settings.name()));
+		IntegrationFlow flow = IntegrationFlow.from(Tcp.inboundGateway(factory))
+			.handle(byte[].class, new TcpMessageHandler(settings, this.registry))
+			.get();
+		Listener listener = new Listener(settings, factory.getObject(), serverSocket, connections,
+				new CompletableFuture<>());
+		// Known before the flow starts, so that its listening event finds it.
+		this.listeners.put(settings.name(), listener);
+		this.flowContext.registration(flow).id("tcp." + settings.name()).register();
+	}
+
+	private static Executor connectionThreads(String listenerName) {
+		String prefix = "tcp-" + listenerName + "-";
+		if (JavaVersion.getJavaVersion().isEqualOrNewerThan(JavaVersion.TWENTY_ONE)) {
+			return new VirtualThreadTaskExecutor(prefix);
+		}
+		AtomicInteger count = new AtomicInteger();
+		return (task) -> {
+			Thread thread = new Thread(null, task, prefix + count.incrementAndGet(), PLATFORM_THREAD_STACK);
+			thread.setDaemon(true);
+			thread.start();
+		};
+	}
+
+	private void awaitBound(Listener listener) {
+		TcpListenerSettings settings = listener.settings();
+		String where = settings.host() + ":" + settings.port();
+		try {
+			int port = listener.bound().get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			logger.info("TCP listener '{}' listening on {}:{} with framing {}, replying {}", settings.name(),
+					settings.host(), port, settings.framing().configName(), settings.reply().name().toLowerCase());
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException("TCP listener '" + settings.name() + "' could not listen on " + where + ": "
+					+ ex.getCause().getMessage(), ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException(
+					"TCP listener '" + settings.name() + "' did not start listening on " + where + " in time", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while starting TCP listener '" + settings.name() + "'", ex);
+		}
+	}
+
+	@EventListener
+	void onListening(TcpConnectionServerListeningEvent event) {
+		find(event.getSource()).bound().complete(event.getPort());
+	}
+
+	@EventListener
+	void onServerFailure(TcpConnectionServerExceptionEvent event) {
+		find(event.getSource()).bound().completeExceptionally(event.getCause());
+	}
+
+	private Listener find(Object factory) {
+		return this.listeners.values()
+			.stream()
+			.filter((listener) -> listener.factory() == factory)
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("Event from an unknown connection factory: " + factory));
+	}
+
+	/**
+	 * The port a listener is bound to, which differs from the configured one for port 0.
+	 * @param name the listener's name
+	 * @return the bound port
+	 */
+	public int port(String name) {
+		Listener listener = this.listeners.get(name);
+		if (listener == null) {
+			throw new IllegalArgumentException("No TCP listener named '" + name + "'");
+		}
+		return listener.factory().getPort();
+	}
+
+	/**
+	 * The listeners, in configuration order.
+	 * @return every listener's settings
+	 */
+	public List<TcpListenerSettings> settings() {
+		return this.listeners.values().stream().map(Listener::settings).toList();
+	}
+
+	/**
+	 * Open connections of one listener.
+	 * @param name the listener's name
+	 * @return how many connections are open
+	 */
+	public int activeConnections(String name) {
+		return this.listeners.get(name).connections().active();
+	}
+
+	@Override
+	public void stop() {
+		this.listeners.values().forEach((listener) -> listener.serverSocket().close());
+		long deadline = System.nanoTime() + this.properties.drainTimeout().toNanos();
+		for (Listener listener : this.listeners.values()) {
+			try {
+				Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+				if (!listener.connections().drain(left)) {
+					logger.warn("TCP listener '{}': {} connections still open after the drain timeout; closing them",
+							listener.settings().name(), listener.connections().active());
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Stops before the integration endpoints (lower phases stop later), so that the flows
+	 * are still there to answer the messages drained.
+	 */
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE - 4096;
+	}
+
+	private record Listener(TcpListenerSettings settings, TcpNetServerConnectionFactory factory,
+			ServerSocketHolder serverSocket, ListenerConnections connections, CompletableFuture<Integer> bound) {
+	}
+
+	/**
+	 * Keeps the listening socket so that shutdown can stop accepting without closing the
+	 * connections already open, which stopping the connection factory would do.
+	 */
+	private static final class ServerSocketHolder extends DefaultTcpSocketSupport {
+
+		private volatile ServerSocket serverSocket;
+
+		@Override
+		public void postProcessServerSocket(ServerSocket serverSocket) {
+			super.postProcessServerSocket(serverSocket);
+			this.serverSocket = serverSocket;
+		}
+
+		void close() {
+			ServerSocket socket = this.serverSocket;
+			if (socket != null) {
+				try {
+					socket.close();
+				}
+				catch (java.io.IOException ex) {
+					logger.debug("Closing the listening socket failed: {}", ex.getMessage());
+				}
+			}
+		}
+
+	}
+
+}
