@@ -81,12 +81,14 @@ public class ReadAheadInputStream extends InputStream {
 	 * From now on the stream ends where the next read would wait for the peer: what the
 	 * peer already sent is still read, nothing more is waited for. Used to drain a
 	 * connection at shutdown.
-	 * @return {@code true} if a read may be waiting for the peer right now; the caller
-	 * must then wake it, for example by shutting down the socket's input
+	 * @return {@code true} if a read is waiting for the peer right now with nothing to
+	 * read; the caller must then wake it, for example by shutting down the socket's input
+	 * @throws IOException if the source cannot tell what it holds
 	 */
-	public boolean endWhenIdle() {
+	public boolean endWhenIdle() throws IOException {
 		this.endWhenIdle = true;
-		return this.refilling;
+		// A waiting read with bytes already queued wakes by itself and reads them.
+		return this.refilling && this.source.available() == 0;
 	}
 
 	@Override

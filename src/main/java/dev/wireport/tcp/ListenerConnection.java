@@ -2,6 +2,7 @@ package dev.wireport.tcp;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
@@ -42,26 +43,41 @@ class ListenerConnection extends TcpNetConnection {
 
 	private final ListenerConnections connections;
 
-	private ReadAheadInputStream input;
+	private final ReadAheadInputStream input;
 
+	private final boolean admitted;
+
+	/**
+	 * Runs on the accepting thread, so a connection counts, and is drained at shutdown,
+	 * from the moment it is accepted.
+	 */
 	ListenerConnection(Socket socket, ApplicationEventPublisher publisher, String factoryName,
 			ListenerConnections connections) {
 		super(socket, true, false, publisher, factoryName);
 		this.socket = socket;
 		this.connections = connections;
+		this.input = new ReadAheadInputStream(inputOf(socket), READ_BUFFER_SIZE);
+		this.admitted = connections.admit(this);
+	}
+
+	private static InputStream inputOf(Socket socket) {
+		try {
+			return socket.getInputStream();
+		}
+		catch (IOException ex) {
+			// The factory closes the socket when creating the connection fails.
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	@Override
-	protected InputStream inputStream() throws IOException {
-		if (this.input == null) {
-			this.input = new ReadAheadInputStream(super.inputStream(), READ_BUFFER_SIZE);
-		}
+	protected InputStream inputStream() {
 		return this.input;
 	}
 
 	@Override
 	public void run() {
-		if (!this.connections.admit(this)) {
+		if (!this.admitted) {
 			refuse("too many connections");
 			return;
 		}
@@ -83,7 +99,7 @@ class ListenerConnection extends TcpNetConnection {
 			send(new GenericMessage<>(("ERROR " + reason).getBytes(StandardCharsets.UTF_8)));
 			this.socket.shutdownOutput();
 			this.socket.setSoTimeout(DISCARD_MILLIS);
-			InputStream in = inputStream();
+			InputStream in = this.input;
 			long deadline = System.nanoTime() + DISCARD_MILLIS * 1_000_000L;
 			byte[] scratch = new byte[4096];
 			long discarded = 0;
@@ -107,7 +123,7 @@ class ListenerConnection extends TcpNetConnection {
 	 */
 	void endWhenIdle() {
 		try {
-			if (((ReadAheadInputStream) inputStream()).endWhenIdle()) {
+			if (this.input.endWhenIdle()) {
 				shutdownInput();
 			}
 		}

@@ -1,5 +1,6 @@
 package dev.wireport.tcp;
 
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -241,7 +242,7 @@ public class TcpListeners implements SmartLifecycle {
 				try {
 					socket.close();
 				}
-				catch (java.io.IOException ex) {
+				catch (IOException ex) {
 					logger.debug("Closing the listening socket failed: {}", ex.getMessage());
 				}
 			}

@@ -1,0 +1,53 @@
+package dev.wireport.tcp;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import dev.wireport.WireportApplication;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Shutdown stops accepting, answers every complete message already received, then closes.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class TcpShutdownTest {
+
+	@Test
+	void shutdownAnswersEveryMessageAlreadyReceivedThenCloses(CapturedOutput output) throws IOException {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(WireportApplication.class)
+			.web(WebApplicationType.NONE)
+			.run("--wireport.tcp.listeners[0].port=0", "--wireport.tcp.listeners[1].port=0",
+					"--wireport.tcp.listeners[1].log-level=off", "--wireport.tcp.drain-timeout=60s");
+		TcpListeners listeners = context.getBean(TcpListeners.class);
+		int port = listeners.port("framed");
+		int messages = 500;
+		try (WireClient busy = new WireClient(port); WireClient idle = new WireClient(port)) {
+			// Connections still in the kernel's accept queue are not the service's yet.
+			await().atMost(Duration.ofSeconds(5)).until(() -> listeners.activeConnections("framed") == 2);
+			busy.write("message\n".repeat(messages) + "unfinished");
+
+			context.close();
+
+			String expected = (TcpProperties.SEED_ACK + "\n").repeat(messages)
+					+ "ERROR connection closed in the middle of a frame after 10 bytes\n";
+			assertThat(busy.readToEnd()).asString(StandardCharsets.UTF_8).isEqualTo(expected);
+			assertThat(idle.readToEnd()).isEmpty();
+		}
+		assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> new WireClient(port).close());
+		assertThat(output).doesNotContain("still open after the drain timeout");
+	}
+
+}
