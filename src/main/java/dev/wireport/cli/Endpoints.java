@@ -1,0 +1,80 @@
+package dev.wireport.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+
+import dev.wireport.framing.FrameCodec;
+import dev.wireport.framing.FrameException;
+
+import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
+
+/**
+ * Opens client sockets and turns their failures into one-line reasons.
+ */
+final class Endpoints {
+
+	private Endpoints() {
+	}
+
+	static Socket connect(String host, int port, Duration timeout) throws CommandException {
+		Socket socket = new Socket();
+		try {
+			socket.setTcpNoDelay(true);
+			socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+			socket.setSoTimeout((int) timeout.toMillis());
+			return socket;
+		}
+		catch (IOException ex) {
+			closeQuietly(socket);
+			throw new CommandException("cannot connect to " + host + ":" + port + ": " + reason(ex), ex);
+		}
+	}
+
+	/**
+	 * Reads one reply.
+	 * @param codec the listener's framing
+	 * @param in the connection's input
+	 * @param timeout the socket's read timeout, for the message
+	 * @return the reply's payload
+	 * @throws CommandException when no reply comes, the server closes, or the reply is
+	 * not a frame
+	 */
+	static byte[] receive(FrameCodec codec, InputStream in, Duration timeout) throws CommandException {
+		try {
+			return codec.deserialize(in);
+		}
+		catch (SoftEndOfStreamException ex) {
+			throw new CommandException(CommandException.FAILED, "the server closed the connection");
+		}
+		catch (SocketTimeoutException ex) {
+			throw new CommandException("no reply within " + timeout.toMillis() + "ms", ex);
+		}
+		catch (FrameException ex) {
+			throw new CommandException("unreadable reply: " + ex.getMessage(), ex);
+		}
+		catch (IOException ex) {
+			throw new CommandException("reading the reply failed: " + reason(ex), ex);
+		}
+	}
+
+	static String reason(IOException ex) {
+		if (ex instanceof SocketTimeoutException) {
+			return "timed out";
+		}
+		return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+	}
+
+	private static void closeQuietly(Socket socket) {
+		try {
+			socket.close();
+		}
+		catch (IOException ex) {
+			// Nothing more can be done for a socket that never connected.
+		}
+	}
+
+}
