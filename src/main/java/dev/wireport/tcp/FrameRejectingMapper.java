@@ -1,12 +1,9 @@
 package dev.wireport.tcp;
 
 import java.io.UncheckedIOException;
-import java.util.EnumMap;
 import java.util.Map;
 
 import dev.wireport.framing.FrameException;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,10 +13,10 @@ import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamExceptio
 import org.springframework.messaging.Message;
 
 /**
- * Turns a frame the codec refused into an error reply and a closed connection. This is
- * the one place that sees both the codec's error and the connection it came from: once
- * the mapper gives up, Spring Integration closes the socket, so the error must be sent
- * here, before that.
+ * Turns each frame the codec reads into a message, and a frame the codec refused into an
+ * error reply and a closed connection. This is the one place that sees both the codec's
+ * error and the connection it came from: once the mapper gives up, Spring Integration
+ * closes the socket, so the error must be sent here, before that.
  */
 class FrameRejectingMapper extends TcpMessageMapper {
 
@@ -27,24 +24,22 @@ class FrameRejectingMapper extends TcpMessageMapper {
 
 	private final String listener;
 
-	private final Map<FrameException.Reason, Counter> rejected = new EnumMap<>(FrameException.Reason.class);
+	private final TcpListenerMetrics metrics;
 
-	FrameRejectingMapper(String listener, MeterRegistry registry) {
+	FrameRejectingMapper(String listener, TcpListenerMetrics metrics) {
 		this.listener = listener;
-		for (FrameException.Reason reason : FrameException.Reason.values()) {
-			this.rejected.put(reason,
-					Counter.builder("wireport.tcp.frames.rejected")
-						.tag("listener", listener)
-						.tag("reason", reason.tag())
-						.description("TCP frames refused; the connection was closed")
-						.register(registry));
-		}
+		this.metrics = metrics;
 	}
 
 	@Override
 	public Message<?> toMessage(TcpConnection connection, Map<String, Object> headers) {
 		try {
-			return super.toMessage(connection, headers);
+			Message<?> message = super.toMessage(connection, headers);
+			if (message != null) {
+				((ListenerConnection) connection).decoded();
+				this.metrics.received((byte[]) message.getPayload());
+			}
+			return message;
 		}
 		catch (UncheckedIOException ex) {
 			if (ex.getCause() instanceof FrameException frame) {
@@ -56,7 +51,7 @@ class FrameRejectingMapper extends TcpMessageMapper {
 	}
 
 	private void reject(TcpConnection connection, FrameException frame) {
-		this.rejected.get(frame.reason()).increment();
+		this.metrics.rejected(frame.reason());
 		logger.warn("listener={} connection={} remote={}:{} frame rejected ({}): {}; closing the connection",
 				this.listener, connection.getConnectionId(), connection.getHostAddress(), connection.getPort(),
 				frame.reason().tag(), frame.getMessage());

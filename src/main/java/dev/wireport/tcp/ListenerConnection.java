@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import dev.wireport.framing.ReadAheadInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
+import org.springframework.messaging.Message;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
@@ -47,6 +49,9 @@ class ListenerConnection extends TcpNetConnection {
 
 	private final boolean admitted;
 
+	/** When the message being answered was read whole; one message at a time. */
+	private long decodedAt;
+
 	/**
 	 * Runs on the accepting thread, so a connection counts, and is drained at shutdown,
 	 * from the moment it is accepted.
@@ -81,12 +86,31 @@ class ListenerConnection extends TcpNetConnection {
 			refuse("too many connections");
 			return;
 		}
+		// Set once per connection thread: every line logged while serving it, in plain
+		// text or structured (JSON) logging, carries the listener and the connection.
+		MDC.put("listener", this.connections.listenerName());
+		MDC.put("connection", getConnectionId());
 		try {
 			super.run();
 		}
 		finally {
+			MDC.remove("listener");
+			MDC.remove("connection");
 			this.connections.release(this);
 		}
+	}
+
+	void decoded() {
+		this.decodedAt = System.nanoTime();
+	}
+
+	/**
+	 * Writes the reply to the message read last and counts it as replied.
+	 */
+	@Override
+	public void send(Message<?> message) {
+		super.send(message);
+		this.connections.metrics().replied((byte[]) message.getPayload(), System.nanoTime() - this.decodedAt);
 	}
 
 	/**
@@ -96,7 +120,7 @@ class ListenerConnection extends TcpNetConnection {
 	 */
 	void refuse(String reason) {
 		try {
-			send(new GenericMessage<>(("ERROR " + reason).getBytes(StandardCharsets.UTF_8)));
+			super.send(new GenericMessage<>(("ERROR " + reason).getBytes(StandardCharsets.UTF_8)));
 			this.socket.shutdownOutput();
 			this.socket.setSoTimeout(DISCARD_MILLIS);
 			InputStream in = this.input;

@@ -7,8 +7,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,27 +29,19 @@ class ListenerConnections {
 
 	private final Condition allClosed = this.lock.newCondition();
 
-	private final Counter opened;
-
-	private final Counter closed;
-
-	private final Counter refused;
+	private final TcpListenerMetrics metrics;
 
 	ListenerConnections(TcpListenerSettings settings, MeterRegistry registry) {
 		this.settings = settings;
-		String listener = settings.name();
-		Gauge.builder("wireport.tcp.connections.active", this.active, AtomicInteger::get)
-			.tag("listener", listener)
-			.description("TCP connections open now")
-			.register(registry);
-		this.opened = counter(registry, "wireport.tcp.connections.opened", "TCP connections accepted", listener);
-		this.closed = counter(registry, "wireport.tcp.connections.closed", "TCP connections closed", listener);
-		this.refused = counter(registry, "wireport.tcp.connections.refused",
-				"TCP connections refused because the listener was at its connection limit", listener);
+		this.metrics = new TcpListenerMetrics(settings.name(), this.active, registry);
 	}
 
-	private static Counter counter(MeterRegistry registry, String name, String description, String listener) {
-		return Counter.builder(name).tag("listener", listener).description(description).register(registry);
+	String listenerName() {
+		return this.settings.name();
+	}
+
+	TcpListenerMetrics metrics() {
+		return this.metrics;
 	}
 
 	/**
@@ -62,19 +52,19 @@ class ListenerConnections {
 	boolean admit(ListenerConnection connection) {
 		if (this.active.incrementAndGet() > this.settings.maxConnections()) {
 			this.active.decrementAndGet();
-			this.refused.increment();
+			this.metrics.refused.increment();
 			logger.warn("listener={} remote={} refused: limit of {} connections reached", this.settings.name(),
 					connection.getHostAddress() + ":" + connection.getPort(), this.settings.maxConnections());
 			return false;
 		}
-		this.opened.increment();
+		this.metrics.opened.increment();
 		this.open.add(connection);
 		return true;
 	}
 
 	void release(ListenerConnection connection) {
 		if (this.open.remove(connection)) {
-			this.closed.increment();
+			this.metrics.closed.increment();
 			if (this.active.decrementAndGet() == 0) {
 				this.lock.lock();
 				try {

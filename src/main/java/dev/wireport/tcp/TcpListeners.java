@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.system.JavaVersion;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
@@ -86,13 +88,13 @@ public class TcpListeners implements SmartLifecycle {
 			.soTimeout((int) settings.idleTimeout().toMillis())
 			.deserializer(settings.codec())
 			.serializer(settings.codec())
-			.mapper(new FrameRejectingMapper(settings.name(), this.registry))
+			.mapper(new FrameRejectingMapper(settings.name(), connections.metrics()))
 			.socketSupport(serverSocket)
 			.connectionSupport((socket, server, lookupHost, publisher, factoryName) -> new ListenerConnection(socket,
 					publisher, factoryName, connections))
 			.taskExecutor(connectionThreads(settings.name()));
 		IntegrationFlow flow = IntegrationFlow.from(Tcp.inboundGateway(factory))
-			.handle(byte[].class, new TcpMessageHandler(settings, this.registry))
+			.handle(byte[].class, new TcpMessageHandler(settings))
 			.get();
 		Listener listener = new Listener(settings, factory.getObject(), serverSocket, connections,
 				new CompletableFuture<>());
@@ -173,6 +175,28 @@ public class TcpListeners implements SmartLifecycle {
 	 */
 	public List<TcpListenerSettings> settings() {
 		return this.listeners.values().stream().map(Listener::settings).toList();
+	}
+
+	/**
+	 * A listener's health: up while it is bound and accepting connections.
+	 * @param name the listener's name
+	 * @return the health, with the listener's address, framing and connections
+	 */
+	public Health health(String name) {
+		Listener listener = this.listeners.get(name);
+		if (listener == null) {
+			return Health.down().withDetail("reason", "not started").build();
+		}
+		TcpListenerSettings settings = listener.settings();
+		Health.Builder health = listener.factory().isListening() ? Health.up()
+				: Health.down().withDetail("reason", "not accepting connections");
+		return health.withDetail("host", settings.host())
+			.withDetail("port", listener.factory().getPort())
+			.withDetail("framing", settings.framing().configName())
+			.withDetail("reply", settings.reply().name().toLowerCase(Locale.ROOT))
+			.withDetail("connections", listener.connections().active())
+			.withDetail("maxConnections", settings.maxConnections())
+			.build();
 	}
 
 	/**

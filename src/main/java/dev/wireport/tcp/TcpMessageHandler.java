@@ -1,8 +1,6 @@
 package dev.wireport.tcp;
 
 import dev.wireport.payload.Preview;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -25,15 +23,7 @@ class TcpMessageHandler implements GenericHandler<byte[]> {
 
 	private final Level level;
 
-	private final Counter received;
-
-	private final Counter replied;
-
-	private final Counter bytesReceived;
-
-	private final Counter bytesSent;
-
-	TcpMessageHandler(TcpListenerSettings settings, MeterRegistry registry) {
+	TcpMessageHandler(TcpListenerSettings settings) {
 		this.settings = settings;
 		this.level = switch (settings.logLevel()) {
 			case TRACE -> Level.TRACE;
@@ -43,41 +33,17 @@ class TcpMessageHandler implements GenericHandler<byte[]> {
 			case ERROR, FATAL -> Level.ERROR;
 			case OFF -> null;
 		};
-		String listener = settings.name();
-		this.received = Counter.builder("wireport.tcp.messages.received")
-			.tag("listener", listener)
-			.description("TCP messages received whole")
-			.register(registry);
-		this.replied = Counter.builder("wireport.tcp.messages.replied")
-			.tag("listener", listener)
-			.description("TCP replies handed to the connection")
-			.register(registry);
-		this.bytesReceived = Counter.builder("wireport.tcp.bytes.received")
-			.tag("listener", listener)
-			.baseUnit("bytes")
-			.description("TCP message payload bytes received, framing excluded")
-			.register(registry);
-		this.bytesSent = Counter.builder("wireport.tcp.bytes.sent")
-			.tag("listener", listener)
-			.baseUnit("bytes")
-			.description("TCP reply payload bytes sent, framing excluded")
-			.register(registry);
 	}
 
 	@Override
 	public Object handle(byte[] payload, MessageHeaders headers) {
-		this.received.increment();
-		this.bytesReceived.increment(payload.length);
 		if (this.level != null && logger.isEnabledForLevel(this.level)) {
 			logger.atLevel(this.level)
 				.log("listener={} connection={} remote={}:{} size={} payload=\"{}\"", this.settings.name(),
 						headers.get(IpHeaders.CONNECTION_ID), headers.get(IpHeaders.IP_ADDRESS),
 						headers.get(IpHeaders.REMOTE_PORT), payload.length, Preview.of(payload, PREVIEW_BYTES));
 		}
-		byte[] reply = this.settings.reply().reply(payload, this.settings.ack());
-		this.replied.increment();
-		this.bytesSent.increment(reply.length);
-		return reply;
+		return this.settings.reply().reply(payload, this.settings.ack());
 	}
 
 }

@@ -1,0 +1,95 @@
+package dev.wireport.tcp;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.wireport.framing.FrameException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Every meter of one TCP listener, tagged {@code listener=<name>}. They are registered
+ * once, when the listener starts, so counting a message is an increment, never a registry
+ * lookup.
+ */
+final class TcpListenerMetrics {
+
+	final Counter received;
+
+	final Counter replied;
+
+	final Counter bytesReceived;
+
+	final Counter bytesSent;
+
+	final Timer handling;
+
+	final Counter opened;
+
+	final Counter closed;
+
+	final Counter refused;
+
+	private final Map<FrameException.Reason, Counter> rejected = new EnumMap<>(FrameException.Reason.class);
+
+	TcpListenerMetrics(String listener, AtomicInteger activeConnections, MeterRegistry registry) {
+		this.received = counter("wireport.tcp.messages.received", "TCP messages received whole", listener, registry);
+		this.replied = counter("wireport.tcp.messages.replied", "TCP replies written to the connection", listener,
+				registry);
+		this.bytesReceived = Counter.builder("wireport.tcp.payload.received")
+			.description("Payload bytes of the TCP messages received, framing excluded")
+			.baseUnit("bytes")
+			.tag("listener", listener)
+			.register(registry);
+		this.bytesSent = Counter.builder("wireport.tcp.payload.sent")
+			.description("Payload bytes of the TCP replies written, framing excluded")
+			.baseUnit("bytes")
+			.tag("listener", listener)
+			.register(registry);
+		this.handling = Timer.builder("wireport.tcp.messages.handling")
+			.description("Time from a TCP message read whole to its reply written")
+			.tag("listener", listener)
+			.register(registry);
+		this.opened = counter("wireport.tcp.connections.opened", "TCP connections accepted", listener, registry);
+		this.closed = counter("wireport.tcp.connections.closed", "TCP connections closed after being served", listener,
+				registry);
+		this.refused = counter("wireport.tcp.connections.refused",
+				"TCP connections refused because the listener was at its connection limit", listener, registry);
+		Gauge.builder("wireport.tcp.connections.active", activeConnections, AtomicInteger::get)
+			.description("TCP connections open now")
+			.tag("listener", listener)
+			.register(registry);
+		for (FrameException.Reason reason : FrameException.Reason.values()) {
+			this.rejected.put(reason,
+					Counter.builder("wireport.tcp.frames.rejected")
+						.description("TCP frames refused with an error reply; the connection was closed")
+						.tag("listener", listener)
+						.tag("reason", reason.tag())
+						.register(registry));
+		}
+	}
+
+	private static Counter counter(String name, String description, String listener, MeterRegistry registry) {
+		return Counter.builder(name).description(description).tag("listener", listener).register(registry);
+	}
+
+	void received(byte[] payload) {
+		this.received.increment();
+		this.bytesReceived.increment(payload.length);
+	}
+
+	void replied(byte[] reply, long handlingNanos) {
+		this.replied.increment();
+		this.bytesSent.increment(reply.length);
+		this.handling.record(handlingNanos, TimeUnit.NANOSECONDS);
+	}
+
+	void rejected(FrameException.Reason reason) {
+		this.rejected.get(reason).increment();
+	}
+
+}
