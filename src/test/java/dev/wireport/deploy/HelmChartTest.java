@@ -1,0 +1,200 @@
+package dev.wireport.deploy;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.wireport.framing.Framing;
+import dev.wireport.tcp.TcpListenerSettings;
+import dev.wireport.tcp.TcpProperties;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.core.io.ClassPathResource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * Renders the Helm chart and checks it against the service itself: the configuration it
+ * renders binds to the service's own properties, and the ports and probe paths of the pod
+ * and Service are the ones the service listens on. Needs a helm binary
+ * ({@code WIREPORT_HELM} or {@code helm} on the PATH); {@code .ci/run} installs one.
+ */
+class HelmChartTest {
+
+	private static final Path CHART = Path.of("helm", "wireport");
+
+	@Test
+	void defaultValuesRenderTheServicesOwnDefaults() throws Exception {
+		List<Map<String, Object>> manifests = render();
+		List<TcpListenerSettings> defaults = new TcpProperties(List.of(), Duration.ofSeconds(10)).listenerSettings();
+
+		TcpProperties rendered = bindTcp(applicationYaml(manifests));
+		assertThat(rendered.listenerSettings())
+			.extracting(TcpListenerSettings::name, TcpListenerSettings::port, TcpListenerSettings::framing)
+			.containsExactlyElementsOf(defaults.stream()
+				.map((listener) -> tuple(listener.name(), listener.port(), listener.framing()))
+				.toList());
+
+		Map<String, Object> container = container(manifests);
+		Map<String, Integer> containerPorts = ports(list(container.get("ports")), "containerPort");
+		for (TcpListenerSettings listener : defaults) {
+			assertThat(containerPorts).containsEntry("tcp-" + listener.name(), listener.port());
+		}
+		Map<String, Object> service = application();
+		assertThat(containerPorts).containsEntry("http", 8080)
+			.containsEntry("management", (Integer) path(service, "management.server.port"));
+		assertThat(ports(list(path(manifest(manifests, "Service"), "spec.ports")), "port"))
+			.containsAllEntriesOf(Map.of("http", 8080, "tcp-seed", 9000, "tcp-framed", 9080));
+
+		assertThat(path(container, "livenessProbe.httpGet.path")).isEqualTo("/livez");
+		assertThat(path(container, "startupProbe.httpGet.path")).isEqualTo("/livez");
+		assertThat(path(container, "readinessProbe.httpGet.path")).isEqualTo("/readyz");
+		assertThat(path(container, "readinessProbe.httpGet.port")).isEqualTo("http");
+		// The service serves those paths on its main port only with this switch on.
+		assertThat(path(service, "management.endpoint.health.probes.add-additional-paths")).isEqualTo(true);
+	}
+
+	@Test
+	void nonDefaultValuesRenderExactlyTheListedListeners() throws Exception {
+		List<Map<String, Object>> manifests = render("-f", "helm/ci/custom-values.yaml");
+
+		TcpProperties rendered = bindTcp(applicationYaml(manifests));
+		assertThat(rendered.listenerSettings()).singleElement().satisfies((listener) -> {
+			assertThat(listener.name()).isEqualTo("devices");
+			assertThat(listener.port()).isEqualTo(7000);
+			assertThat(listener.framing()).isEqualTo(Framing.LENGTH_HEADER_4);
+			assertThat(listener.maxFrameSize()).isEqualTo(1024 * 1024);
+		});
+		assertThat(path(manifest(manifests, "Service"), "spec.type")).isEqualTo("LoadBalancer");
+		assertThat(manifests).anySatisfy((manifest) -> assertThat(manifest.get("kind")).isEqualTo("ServiceMonitor"));
+	}
+
+	@Test
+	void gracefulTerminationCoversTheServicesShutdown() throws Exception {
+		Map<String, Object> pod = map(path(manifest(render(), "Deployment"), "spec.template.spec"));
+		Map<String, Object> service = application();
+		long lifecycleTimeout = Duration.parse("PT" + path(service, "spring.lifecycle.timeout-per-shutdown-phase"))
+			.toSeconds();
+
+		assertThat(((Number) pod.get("terminationGracePeriodSeconds")).longValue()).isGreaterThan(lifecycleTimeout + 5);
+	}
+
+	private static List<Map<String, Object>> render(String... extraArgs) throws IOException, InterruptedException {
+		String helm = helm();
+		assumeThat(helm).as("helm is not installed; .ci/run installs it").isNotNull();
+		List<String> command = new ArrayList<>(List.of(helm, "template", "wireport", CHART.toString()));
+		command.addAll(List.of(extraArgs));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).as(output).isZero();
+		List<Map<String, Object>> manifests = new ArrayList<>();
+		for (Object document : new Yaml().loadAll(output)) {
+			if (document != null) {
+				manifests.add(map(document));
+			}
+		}
+		return manifests;
+	}
+
+	private static String helm() {
+		String configured = System.getenv("WIREPORT_HELM");
+		if (configured != null && !configured.isBlank()) {
+			return configured;
+		}
+		for (String directory : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+			Path candidate = Path.of(directory, "helm");
+			if (Files.isExecutable(candidate)) {
+				return candidate.toString();
+			}
+		}
+		return null;
+	}
+
+	private static String applicationYaml(List<Map<String, Object>> manifests) {
+		return (String) path(manifest(manifests, "ConfigMap"), "data.application.yaml");
+	}
+
+	private static TcpProperties bindTcp(String yaml) throws IOException {
+		var sources = new YamlPropertySourceLoader().load("rendered",
+				new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
+		return new Binder(ConfigurationPropertySources.from(sources)).bind("wireport.tcp", TcpProperties.class).get();
+	}
+
+	private static Map<String, Object> application() throws IOException {
+		try (var in = new ClassPathResource("application.yml").getInputStream()) {
+			return map(new Yaml().load(in));
+		}
+	}
+
+	private static Map<String, Object> manifest(List<Map<String, Object>> manifests, String kind) {
+		return manifests.stream()
+			.filter((manifest) -> kind.equals(manifest.get("kind")))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("No " + kind + " rendered"));
+	}
+
+	private static Map<String, Object> container(List<Map<String, Object>> manifests) {
+		return map(list(path(manifest(manifests, "Deployment"), "spec.template.spec.containers")).get(0));
+	}
+
+	private static Map<String, Integer> ports(List<Object> ports, String numberKey) {
+		Map<String, Integer> byName = new LinkedHashMap<>();
+		ports.forEach((port) -> byName.put((String) map(port).get("name"), (Integer) map(port).get(numberKey)));
+		return byName;
+	}
+
+	/**
+	 * Walks a dotted path; a segment may itself contain dots when the map has such a key
+	 * (Spring Boot's {@code spring.lifecycle...} or {@code data.application.yaml}).
+	 */
+	private static Object path(Map<String, Object> root, String dottedPath) {
+		Object current = root;
+		String rest = dottedPath;
+		while (!rest.isEmpty()) {
+			Map<String, Object> node = map(current);
+			String key = longestKey(node, rest);
+			current = node.get(key);
+			rest = (key.length() < rest.length()) ? rest.substring(key.length() + 1) : "";
+		}
+		return current;
+	}
+
+	private static String longestKey(Map<String, Object> node, String path) {
+		String key = path;
+		while (!node.containsKey(key)) {
+			int dot = key.lastIndexOf('.');
+			if (dot < 0) {
+				throw new AssertionError("No '" + path + "' in " + node.keySet());
+			}
+			key = key.substring(0, dot);
+		}
+		return key;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> map(Object value) {
+		return (Map<String, Object>) value;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Object> list(Object value) {
+		return (List<Object>) value;
+	}
+
+}
