@@ -1,5 +1,6 @@
 package dev.wireport.framing;
 
+import java.io.Flushable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
@@ -17,6 +18,8 @@ public class ReadAheadInputStream extends InputStream {
 
 	private final byte[] buffer;
 
+	private final Flushable beforeWaiting;
+
 	private int position;
 
 	private int limit;
@@ -26,8 +29,21 @@ public class ReadAheadInputStream extends InputStream {
 	private volatile boolean refilling;
 
 	public ReadAheadInputStream(InputStream source, int bufferSize) {
+		this(source, bufferSize, null);
+	}
+
+	/**
+	 * Creates a stream that flushes {@code beforeWaiting} each time it must read its
+	 * source: replies held back while requests were still buffered go out before the
+	 * thread waits for the peer.
+	 * @param source the stream to read
+	 * @param bufferSize the most one read takes
+	 * @param beforeWaiting flushed before each read of the source, may be {@code null}
+	 */
+	public ReadAheadInputStream(InputStream source, int bufferSize, Flushable beforeWaiting) {
 		this.source = Objects.requireNonNull(source);
 		this.buffer = new byte[bufferSize];
+		this.beforeWaiting = beforeWaiting;
 	}
 
 	@Override
@@ -59,6 +75,9 @@ public class ReadAheadInputStream extends InputStream {
 	 * @throws IOException if the read fails
 	 */
 	private boolean fill() throws IOException {
+		if (this.beforeWaiting != null) {
+			this.beforeWaiting.flush();
+		}
 		this.refilling = true;
 		try {
 			if (this.endWhenIdle && this.source.available() == 0) {

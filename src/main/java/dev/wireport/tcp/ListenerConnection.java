@@ -1,24 +1,32 @@
 package dev.wireport.tcp;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
+import dev.wireport.framing.FrameCodec;
 import dev.wireport.framing.ReadAheadInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
 import org.springframework.messaging.Message;
-import org.springframework.messaging.support.GenericMessage;
+import org.springframework.messaging.MessagingException;
 
 /**
  * A server connection served by its own thread (a virtual thread on Java 21+), read
- * through a buffer so that the codecs do not make a system call per byte.
+ * through a buffer so that the codecs do not make a system call per byte. Replies are
+ * written to a buffer that is flushed when no further request is already buffered, or
+ * before the thread waits for more input: pipelined requests get their replies in one
+ * write, a lone request gets its reply at once. Only the connection's own thread writes.
  *
  * <p>
  * A blocking connection is used rather than Spring Integration's NIO one because the NIO
@@ -31,6 +39,8 @@ class ListenerConnection extends TcpNetConnection {
 	private static final Logger logger = LoggerFactory.getLogger(ListenerConnection.class);
 
 	static final int READ_BUFFER_SIZE = 8192;
+
+	static final int WRITE_BUFFER_SIZE = 8192;
 
 	/**
 	 * After an error reply, how long and how much the peer's unread input is discarded:
@@ -47,7 +57,13 @@ class ListenerConnection extends TcpNetConnection {
 
 	private final ReadAheadInputStream input;
 
+	private final OutputStream output;
+
+	private final FrameCodec codec;
+
 	private final boolean admitted;
+
+	private Map<String, Object> messageHeaders;
 
 	/** When the message being answered was read whole; one message at a time. */
 	private long decodedAt;
@@ -57,22 +73,20 @@ class ListenerConnection extends TcpNetConnection {
 	 * from the moment it is accepted.
 	 */
 	ListenerConnection(Socket socket, ApplicationEventPublisher publisher, String factoryName,
-			ListenerConnections connections) {
+			ListenerConnections connections, FrameCodec codec) {
 		super(socket, true, false, publisher, factoryName);
 		this.socket = socket;
 		this.connections = connections;
-		this.input = new ReadAheadInputStream(inputOf(socket), READ_BUFFER_SIZE);
-		this.admitted = connections.admit(this);
-	}
-
-	private static InputStream inputOf(Socket socket) {
+		this.codec = codec;
 		try {
-			return socket.getInputStream();
+			this.output = new BufferedOutputStream(socket.getOutputStream(), WRITE_BUFFER_SIZE);
+			this.input = new ReadAheadInputStream(socket.getInputStream(), READ_BUFFER_SIZE, this.output);
 		}
 		catch (IOException ex) {
 			// The factory closes the socket when creating the connection fails.
 			throw new UncheckedIOException(ex);
 		}
+		this.admitted = connections.admit(this);
 	}
 
 	@Override
@@ -100,6 +114,14 @@ class ListenerConnection extends TcpNetConnection {
 		}
 	}
 
+	Map<String, Object> messageHeaders() {
+		if (this.messageHeaders == null) {
+			this.messageHeaders = Map.of(IpHeaders.CONNECTION_ID, getConnectionId(), IpHeaders.IP_ADDRESS,
+					getHostAddress(), IpHeaders.REMOTE_PORT, getPort());
+		}
+		return this.messageHeaders;
+	}
+
 	void decoded() {
 		this.decodedAt = System.nanoTime();
 	}
@@ -109,8 +131,22 @@ class ListenerConnection extends TcpNetConnection {
 	 */
 	@Override
 	public void send(Message<?> message) {
-		super.send(message);
-		this.connections.metrics().replied((byte[]) message.getPayload(), System.nanoTime() - this.decodedAt);
+		byte[] reply = (byte[]) message.getPayload();
+		try {
+			write(reply);
+		}
+		catch (IOException ex) {
+			closeConnection(true);
+			throw new MessagingException(message, "Failed to send the reply", ex);
+		}
+		this.connections.metrics().replied(reply, System.nanoTime() - this.decodedAt);
+	}
+
+	private void write(byte[] payload) throws IOException {
+		this.codec.serialize(payload, this.output);
+		if (this.input.available() == 0) {
+			this.output.flush();
+		}
 	}
 
 	/**
@@ -120,7 +156,8 @@ class ListenerConnection extends TcpNetConnection {
 	 */
 	void refuse(String reason) {
 		try {
-			super.send(new GenericMessage<>(("ERROR " + reason).getBytes(StandardCharsets.UTF_8)));
+			write(("ERROR " + reason).getBytes(StandardCharsets.UTF_8));
+			this.output.flush();
 			this.socket.shutdownOutput();
 			this.socket.setSoTimeout(DISCARD_MILLIS);
 			InputStream in = this.input;

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.wireport.framing.FrameCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +80,7 @@ public class TcpListeners implements SmartLifecycle {
 	private void register(TcpListenerSettings settings) {
 		ListenerConnections connections = new ListenerConnections(settings, this.registry);
 		ServerSocketHolder serverSocket = new ServerSocketHolder();
+		FrameCodec codec = settings.codec();
 		TcpNetServerConnectionFactorySpec factory = Tcp.netServer(settings.port())
 			.id("tcp." + settings.name() + ".connections")
 			.localAddress(settings.host())
@@ -86,12 +88,12 @@ public class TcpListeners implements SmartLifecycle {
 			.soTcpNoDelay(settings.tcpNoDelay())
 			.soKeepAlive(settings.keepAlive())
 			.soTimeout((int) settings.idleTimeout().toMillis())
-			.deserializer(settings.codec())
-			.serializer(settings.codec())
-			.mapper(new FrameRejectingMapper(settings.name(), connections.metrics()))
+			.deserializer(codec)
+			.serializer(codec)
+			.mapper(new FrameMapper(settings.name(), connections.metrics()))
 			.socketSupport(serverSocket)
 			.connectionSupport((socket, server, lookupHost, publisher, factoryName) -> new ListenerConnection(socket,
-					publisher, factoryName, connections))
+					publisher, factoryName, connections, codec))
 			.taskExecutor(connectionThreads(settings.name()));
 		IntegrationFlow flow = IntegrationFlow.from(Tcp.inboundGateway(factory))
 			.handle(byte[].class, new TcpMessageHandler(settings))

@@ -11,35 +11,38 @@ import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpMessageMapper;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.support.GenericMessage;
 
 /**
- * Turns each frame the codec reads into a message, and a frame the codec refused into an
- * error reply and a closed connection. This is the one place that sees both the codec's
- * error and the connection it came from: once the mapper gives up, Spring Integration
- * closes the socket, so the error must be sent here, before that.
+ * Turns each frame the codec reads into a message carrying the connection's id and remote
+ * address, and a frame the codec refused into an error reply and a closed connection.
+ * This is the one place that sees both the codec's error and the connection it came from:
+ * once the mapper gives up, Spring Integration closes the socket, so the error must be
+ * sent here, before that.
  */
-class FrameRejectingMapper extends TcpMessageMapper {
+class FrameMapper extends TcpMessageMapper {
 
-	private static final Logger logger = LoggerFactory.getLogger(FrameRejectingMapper.class);
+	private static final Logger logger = LoggerFactory.getLogger(FrameMapper.class);
 
 	private final String listener;
 
 	private final TcpListenerMetrics metrics;
 
-	FrameRejectingMapper(String listener, TcpListenerMetrics metrics) {
+	FrameMapper(String listener, TcpListenerMetrics metrics) {
 		this.listener = listener;
 		this.metrics = metrics;
 	}
 
 	@Override
 	public Message<?> toMessage(TcpConnection connection, Map<String, Object> headers) {
+		ListenerConnection listenerConnection = (ListenerConnection) connection;
 		try {
-			Message<?> message = super.toMessage(connection, headers);
-			if (message != null) {
-				((ListenerConnection) connection).decoded();
-				this.metrics.received((byte[]) message.getPayload());
-			}
-			return message;
+			byte[] payload = (byte[]) connection.getPayload();
+			listenerConnection.decoded();
+			this.metrics.received(payload);
+			// Only the headers the flow uses, prepared once per connection: every header
+			// is copied again at each step of the gateway.
+			return new GenericMessage<>(payload, listenerConnection.messageHeaders());
 		}
 		catch (UncheckedIOException ex) {
 			if (ex.getCause() instanceof FrameException frame) {
