@@ -1,5 +1,6 @@
 package dev.wireport.tcp;
 
+import dev.wireport.payload.MessageLog;
 import dev.wireport.payload.Preview;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,22 +18,13 @@ class TcpMessageHandler implements GenericHandler<byte[]> {
 
 	private static final Logger logger = LoggerFactory.getLogger(TcpMessageHandler.class);
 
-	static final int PREVIEW_BYTES = 96;
-
 	private final TcpListenerSettings settings;
 
 	private final Level level;
 
 	TcpMessageHandler(TcpListenerSettings settings) {
 		this.settings = settings;
-		this.level = switch (settings.logLevel()) {
-			case TRACE -> Level.TRACE;
-			case DEBUG -> Level.DEBUG;
-			case INFO -> Level.INFO;
-			case WARN -> Level.WARN;
-			case ERROR, FATAL -> Level.ERROR;
-			case OFF -> null;
-		};
+		this.level = MessageLog.level(settings.logLevel());
 	}
 
 	@Override
@@ -41,7 +33,8 @@ class TcpMessageHandler implements GenericHandler<byte[]> {
 			logger.atLevel(this.level)
 				.log("listener={} connection={} remote={}:{} size={} payload=\"{}\"", this.settings.name(),
 						headers.get(IpHeaders.CONNECTION_ID), headers.get(IpHeaders.IP_ADDRESS),
-						headers.get(IpHeaders.REMOTE_PORT), payload.length, Preview.of(payload, PREVIEW_BYTES));
+						headers.get(IpHeaders.REMOTE_PORT), payload.length,
+						Preview.of(payload, MessageLog.PREVIEW_BYTES));
 		}
 		return this.settings.reply().reply(payload, this.settings.ack());
 	}

@@ -2,12 +2,9 @@ package dev.wireport.tcp;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
 
+import dev.wireport.config.ListenerList;
 import dev.wireport.framing.Framing;
 import dev.wireport.payload.ReplyMode;
 
@@ -17,15 +14,14 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.util.unit.DataSize;
 
+import static dev.wireport.config.ListenerList.or;
+import static dev.wireport.config.ListenerList.positive;
+import static dev.wireport.config.ListenerList.required;
+
 /**
- * The TCP listeners, bound from {@code wireport.tcp.*}.
- *
- * <p>
- * Spring Boot replaces a whole list when any of its elements is set, so
- * {@code --wireport.tcp.listeners[0].port=0} alone would otherwise leave one listener
- * with nothing but a port. Instead, the configured list is laid over the two default
- * listeners index by index: an unset field of element 0 or 1 keeps the default listener's
- * value, elements past the defaults add listeners, and {@code enabled=false} removes one.
+ * The TCP listeners, bound from {@code wireport.tcp.*}. The configured list is laid over
+ * the two default listeners index by index (see {@link ListenerList}), so
+ * {@code --wireport.tcp.listeners[0].port=0} moves {@code seed} and keeps {@code framed}.
  *
  * @param listeners the listeners as configured, merged over the defaults
  * @param drainTimeout how long shutdown waits for connections to finish the messages they
@@ -38,8 +34,6 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 
 	/** The seed's acknowledgement, "server received the message successfully". */
 	public static final String SEED_ACK = "server接收消息成功";
-
-	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
 
 	private static final List<Listener> DEFAULTS = List.of(
 			new Listener("seed", null, null, 9000, Framing.CHUNK, null, null, null, null, null, null, null, null, null),
@@ -63,33 +57,8 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 	}
 
 	private static List<TcpListenerSettings> resolve(List<Listener> configured) {
-		List<TcpListenerSettings> resolved = new ArrayList<>();
-		Map<String, String> propertyByName = new HashMap<>();
-		Map<Integer, String> propertyByPort = new HashMap<>();
-		for (int i = 0; i < Math.max(configured.size(), DEFAULTS.size()); i++) {
-			Listener listener = (i < configured.size()) ? configured.get(i) : null;
-			Listener defaults = (i < DEFAULTS.size()) ? DEFAULTS.get(i) : null;
-			Listener merged = (listener == null) ? defaults : listener.over(defaults);
-			String property = PREFIX + "[" + i + "]";
-			if (merged == null || Boolean.FALSE.equals(merged.enabled())) {
-				continue;
-			}
-			TcpListenerSettings settings = merged.settings(property);
-			String sameName = propertyByName.putIfAbsent(settings.name(), property);
-			if (sameName != null) {
-				throw new InvalidConfigurationPropertyValueException(property + ".name", settings.name(),
-						"another listener, " + sameName + ", has the same name");
-			}
-			if (settings.port() != 0) {
-				String samePort = propertyByPort.putIfAbsent(settings.port(), property);
-				if (samePort != null) {
-					throw new InvalidConfigurationPropertyValueException(property + ".port", settings.port(),
-							"another listener, " + samePort + ", uses the same port");
-				}
-			}
-			resolved.add(settings);
-		}
-		return resolved;
+		return ListenerList.resolve(PREFIX, configured, DEFAULTS, Listener::settings, TcpListenerSettings::name,
+				TcpListenerSettings::port);
 	}
 
 	/**
@@ -116,12 +85,11 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 	 */
 	public record Listener(String name, Boolean enabled, String host, Integer port, Framing framing,
 			DataSize maxFrameSize, Duration idleTimeout, Integer maxConnections, ReplyMode reply, String ack,
-			LogLevel logLevel, Integer backlog, Boolean tcpNoDelay, Boolean keepAlive) {
+			LogLevel logLevel, Integer backlog, Boolean tcpNoDelay,
+			Boolean keepAlive) implements ListenerList.Configured<Listener> {
 
-		Listener over(Listener defaults) {
-			if (defaults == null) {
-				return this;
-			}
+		@Override
+		public Listener over(Listener defaults) {
 			return new Listener(or(name, defaults.name), or(enabled, defaults.enabled), or(host, defaults.host),
 					or(port, defaults.port), or(framing, defaults.framing), or(maxFrameSize, defaults.maxFrameSize),
 					or(idleTimeout, defaults.idleTimeout), or(maxConnections, defaults.maxConnections),
@@ -130,21 +98,9 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 					or(keepAlive, defaults.keepAlive));
 		}
 
-		private static <T> T or(T value, T fallback) {
-			return (value != null) ? value : fallback;
-		}
-
 		TcpListenerSettings settings(String property) {
-			String checkedName = required(property + ".name", this.name);
-			if (!NAME.matcher(checkedName).matches()) {
-				throw new InvalidConfigurationPropertyValueException(property + ".name", checkedName,
-						"use letters, digits, '-' and '_', starting with a letter or digit");
-			}
-			int checkedPort = required(property + ".port", this.port);
-			if (checkedPort < 0 || checkedPort > 65535) {
-				throw new InvalidConfigurationPropertyValueException(property + ".port", checkedPort,
-						"must be between 0 and 65535");
-			}
+			String checkedName = ListenerList.name(property + ".name", this.name);
+			int checkedPort = ListenerList.port(property + ".port", this.port);
 			Framing checkedFraming = required(property + ".framing", this.framing);
 			long frameBytes = or(this.maxFrameSize, DataSize.ofKilobytes(64)).toBytes();
 			if (frameBytes < 1 || frameBytes > Integer.MAX_VALUE - 8) {
@@ -158,11 +114,7 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 			}
 			int limit = positive(property + ".max-connections", or(this.maxConnections, 10_000));
 			int checkedBacklog = positive(property + ".backlog", or(this.backlog, 1024));
-			String checkedHost = or(this.host, "0.0.0.0");
-			if (checkedHost.isBlank()) {
-				throw new InvalidConfigurationPropertyValueException(property + ".host", checkedHost,
-						"must not be blank");
-			}
+			String checkedHost = ListenerList.host(property + ".host", this.host);
 			byte[] ackBytes = or(this.ack, SEED_ACK).getBytes(StandardCharsets.UTF_8);
 			String ackProblem = (ackBytes.length == 0) ? "must not be empty"
 					: checkedFraming.codec((int) frameBytes).checkEncodable(ackBytes);
@@ -173,20 +125,6 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 			return new TcpListenerSettings(checkedName, checkedHost, checkedPort, checkedFraming, (int) frameBytes,
 					idle, limit, or(this.reply, ReplyMode.ACK), ackBytes, or(this.logLevel, LogLevel.INFO),
 					checkedBacklog, or(this.tcpNoDelay, true), or(this.keepAlive, true));
-		}
-
-		private static <T> T required(String property, T value) {
-			if (value == null) {
-				throw new InvalidConfigurationPropertyValueException(property, null, "must be set");
-			}
-			return value;
-		}
-
-		private static int positive(String property, int value) {
-			if (value < 1) {
-				throw new InvalidConfigurationPropertyValueException(property, value, "must be at least 1");
-			}
-			return value;
 		}
 
 	}

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import dev.wireport.tcp.TcpListeners;
+import dev.wireport.udp.UdpListeners;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,13 +28,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "wireport.tcp.listeners[0].port=0", "wireport.tcp.listeners[1].port=0",
 				"wireport.tcp.listeners[2].name=echo", "wireport.tcp.listeners[2].port=0",
-				"wireport.tcp.listeners[2].framing=lf", "wireport.tcp.listeners[2].reply=echo" })
+				"wireport.tcp.listeners[2].framing=lf", "wireport.tcp.listeners[2].reply=echo",
+				"wireport.udp.listeners[0].port=0", "wireport.udp.listeners[0].reply-rate=1000000",
+				"wireport.udp.listeners[0].reply-burst=1000000" })
 class CliTest {
 
 	private static final String ACK = "server接收消息成功";
 
 	@Autowired
 	private TcpListeners listeners;
+
+	@Autowired
+	private UdpListeners udpListeners;
 
 	@Autowired
 	private MeterRegistry registry;
@@ -121,6 +127,25 @@ class CliTest {
 
 	private double receivedOn(String listener) {
 		return this.registry.get("wireport.tcp.messages.received").tag("listener", listener).counter().count();
+	}
+
+	@Test
+	void udpClientPrintsTheReplyLikeTheSeed() throws Exception {
+		int port = this.udpListeners.port("seed");
+
+		CliProcess.Result result = CliProcess.run("", "udp-client", "--port", String.valueOf(port));
+
+		assertThat(result.exitStatus()).isZero();
+		assertThat(result.out()).isEqualTo("recv:server接收数据成功 addr:127.0.0.1:" + port + " count:24\n");
+	}
+
+	@Test
+	void benchUdpVerifiesEveryReply() throws Exception {
+		CliProcess.Result result = CliProcess.run("", "bench", "udp", "--port",
+				String.valueOf(this.udpListeners.port("seed")), "--connections", "4", "--messages", "250");
+
+		assertThat(result.exitStatus()).as(result.err()).isZero();
+		assertThat(result.out()).contains("replies: 1000/1000 lost=0 wrong=0");
 	}
 
 	@Test

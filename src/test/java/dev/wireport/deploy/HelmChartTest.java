@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 import dev.wireport.framing.Framing;
 import dev.wireport.tcp.TcpListenerSettings;
+import dev.wireport.payload.ReplyMode;
 import dev.wireport.tcp.TcpProperties;
+import dev.wireport.udp.UdpListenerSettings;
+import dev.wireport.udp.UdpProperties;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -50,10 +53,19 @@ class HelmChartTest {
 				.map((listener) -> tuple(listener.name(), listener.port(), listener.framing()))
 				.toList());
 
+		List<UdpListenerSettings> udpDefaults = new UdpProperties(List.of()).listenerSettings();
+		assertThat(bind(applicationYaml(manifests), "wireport.udp", UdpProperties.class).listenerSettings())
+			.extracting(UdpListenerSettings::name, UdpListenerSettings::port)
+			.containsExactlyElementsOf(
+					udpDefaults.stream().map((listener) -> tuple(listener.name(), listener.port())).toList());
+
 		Map<String, Object> container = container(manifests);
 		Map<String, Integer> containerPorts = ports(list(container.get("ports")), "containerPort");
 		for (TcpListenerSettings listener : defaults) {
 			assertThat(containerPorts).containsEntry("tcp-" + listener.name(), listener.port());
+		}
+		for (UdpListenerSettings listener : udpDefaults) {
+			assertThat(containerPorts).containsEntry("udp-" + listener.name(), listener.port());
 		}
 		Map<String, Object> service = application();
 		assertThat(containerPorts).containsEntry("http", 8080)
@@ -80,6 +92,9 @@ class HelmChartTest {
 			assertThat(listener.framing()).isEqualTo(Framing.LENGTH_HEADER_4);
 			assertThat(listener.maxFrameSize()).isEqualTo(1024 * 1024);
 		});
+		assertThat(bind(applicationYaml(manifests), "wireport.udp", UdpProperties.class).listenerSettings())
+			.extracting(UdpListenerSettings::name, UdpListenerSettings::port, UdpListenerSettings::reply)
+			.containsExactly(tuple("seed", 8090, ReplyMode.ACK), tuple("telemetry", 8091, ReplyMode.ECHO));
 		assertThat(path(manifest(manifests, "Service"), "spec.type")).isEqualTo("LoadBalancer");
 		assertThat(manifests).anySatisfy((manifest) -> assertThat(manifest.get("kind")).isEqualTo("ServiceMonitor"));
 	}
@@ -131,9 +146,13 @@ class HelmChartTest {
 	}
 
 	private static TcpProperties bindTcp(String yaml) throws IOException {
+		return bind(yaml, "wireport.tcp", TcpProperties.class);
+	}
+
+	private static <T> T bind(String yaml, String prefix, Class<T> type) throws IOException {
 		var sources = new YamlPropertySourceLoader().load("rendered",
 				new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
-		return new Binder(ConfigurationPropertySources.from(sources)).bind("wireport.tcp", TcpProperties.class).get();
+		return new Binder(ConfigurationPropertySources.from(sources)).bind(prefix, type).get();
 	}
 
 	private static Map<String, Object> application() throws IOException {

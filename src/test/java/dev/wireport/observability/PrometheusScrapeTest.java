@@ -3,16 +3,22 @@ package dev.wireport.observability;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.wireport.tcp.TcpListeners;
+import dev.wireport.udp.UdpListeners;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -21,6 +27,7 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Scrapes the management port after real traffic: the counters moved by exactly the
@@ -28,13 +35,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "wireport.tcp.listeners[0].port=0", "wireport.tcp.listeners[1].port=0",
-				"wireport.tcp.listeners[1].max-frame-size=16B", "wireport.tcp.listeners[1].log-level=off" })
+				"wireport.tcp.listeners[1].max-frame-size=16B", "wireport.tcp.listeners[1].log-level=off",
+				"wireport.udp.listeners[0].port=0", "wireport.udp.listeners[0].max-datagram-size=32B",
+				"wireport.udp.listeners[0].reply-burst=3", "wireport.udp.listeners[0].reply-rate=0.01" })
 class PrometheusScrapeTest {
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	@Autowired
 	private TcpListeners listeners;
+
+	@Autowired
+	private UdpListeners udpListeners;
 
 	@LocalManagementPort
 	private int managementPort;
@@ -75,10 +87,39 @@ class PrometheusScrapeTest {
 	}
 
 	@Test
+	void udpCountersMoveByExactlyTheTrafficSent() throws Exception {
+		String before = scrape();
+		try (DatagramSocket client = new DatagramSocket()) {
+			client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.udpListeners.port("seed")));
+			client.setSoTimeout(5000);
+			for (int i = 0; i < 5; i++) {
+				client.send(new DatagramPacket(new byte[10], 10));
+			}
+			client.send(new DatagramPacket(new byte[33], 33));
+			for (int i = 0; i < 3; i++) {
+				client.receive(new DatagramPacket(new byte[100], 100));
+			}
+		}
+		String series = "{listener=\"seed\"}";
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> delta(before, scrape(), "wireport_udp_datagrams_truncated_total" + series) == 1
+					&& delta(before, scrape(), "wireport_udp_datagrams_rate_limited_total" + series) == 2);
+		String after = scrape();
+
+		assertThat(delta(before, after, "wireport_udp_datagrams_received_total" + series)).isEqualTo(5);
+		assertThat(delta(before, after, "wireport_udp_datagrams_replied_total" + series)).isEqualTo(3);
+		assertThat(delta(before, after, "wireport_udp_payload_received_bytes_total" + series)).isEqualTo(50);
+		assertThat(delta(before, after, "wireport_udp_payload_sent_bytes_total" + series)).isEqualTo(3 * 24);
+		assertThat(delta(before, after, "wireport_udp_datagrams_dropped_total" + series)).isZero();
+	}
+
+	@Test
 	void probesAnswerOnTheMainPortAndHealthShowsEveryListener() throws Exception {
 		assertThat(get(this.serverPort, "/readyz").body()).contains("\"status\":\"UP\"")
 			.contains("\"framed\":{\"details\":{\"host\":\"0.0.0.0\",\"port\":" + this.listeners.port("framed")
-					+ ",\"framing\":\"lf\"");
+					+ ",\"framing\":\"lf\"")
+			.contains("\"udp\":{\"components\":{\"seed\":{\"details\":{\"host\":\"0.0.0.0\",\"port\":"
+					+ this.udpListeners.port("seed"));
 		assertThat(get(this.serverPort, "/livez").body()).isEqualTo("{\"status\":\"UP\"}");
 		assertThat(get(this.managementPort, "/actuator/info").body()).contains("\"build\":")
 			.contains("\"artifact\":\"wireport\"");

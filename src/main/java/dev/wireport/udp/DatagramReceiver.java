@@ -1,0 +1,75 @@
+package dev.wireport.udp;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.util.Arrays;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.integration.ip.udp.inbound.UnicastReceivingChannelAdapter;
+
+/**
+ * Spring Integration's UDP inbound adapter on a socket bound by wireport (so that a port
+ * in use fails start-up), receiving into one reused buffer one byte larger than the
+ * maximum datagram size: a datagram that fills it was longer than the limit and the JDK
+ * cut it, so it is counted as truncated and dropped rather than handled as if whole.
+ * Empty datagrams are ignored. Everything else is handed to the handler threads; the
+ * receiving thread never waits for them.
+ */
+class DatagramReceiver extends UnicastReceivingChannelAdapter {
+
+	private static final Logger logger = LoggerFactory.getLogger(DatagramReceiver.class);
+
+	private final UdpListenerSettings settings;
+
+	private final UdpListenerMetrics metrics;
+
+	private final DatagramSocket boundSocket;
+
+	private final byte[] buffer;
+
+	private final DatagramPacket receivePacket;
+
+	DatagramReceiver(UdpListenerSettings settings, DatagramSocket socket, UdpListenerMetrics metrics) {
+		super(socket.getLocalPort());
+		this.settings = settings;
+		this.metrics = metrics;
+		this.boundSocket = socket;
+		this.buffer = new byte[settings.maxDatagramSize() + 1];
+		this.receivePacket = new DatagramPacket(this.buffer, this.buffer.length);
+		setSocket(socket);
+		setLookupHost(false);
+	}
+
+	@Override
+	protected DatagramPacket receive() throws IOException {
+		this.receivePacket.setLength(this.buffer.length);
+		this.boundSocket.receive(this.receivePacket);
+		byte[] datagram = Arrays.copyOf(this.buffer, this.receivePacket.getLength());
+		return new DatagramPacket(datagram, datagram.length, this.receivePacket.getSocketAddress());
+	}
+
+	@Override
+	protected boolean asyncSendMessage(DatagramPacket packet) {
+		if (packet.getLength() > this.settings.maxDatagramSize()) {
+			this.metrics.truncated.increment();
+			logger.warn("listener={} remote={} datagram longer than the maximum of {} bytes: truncated, dropped",
+					this.settings.name(), packet.getSocketAddress(), this.settings.maxDatagramSize());
+			return true;
+		}
+		if (packet.getLength() == 0) {
+			this.metrics.empty.increment();
+			return true;
+		}
+		return super.asyncSendMessage(packet);
+	}
+
+	@Override
+	protected void doStop() {
+		super.doStop();
+		this.boundSocket.close();
+	}
+
+}

@@ -1,0 +1,55 @@
+package dev.wireport.udp;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Every meter of one UDP listener, tagged {@code listener=<name>}, registered once when
+ * the listener starts.
+ */
+final class UdpListenerMetrics {
+
+	final Counter received;
+
+	final Counter replied;
+
+	final Counter payloadReceived;
+
+	final Counter payloadSent;
+
+	final Counter truncated;
+
+	final Counter empty;
+
+	final Counter dropped;
+
+	final Counter rateLimited;
+
+	UdpListenerMetrics(String listener, MeterRegistry registry) {
+		this.received = counter("wireport.udp.datagrams.received", "UDP datagrams received whole and handled", listener,
+				registry);
+		this.replied = counter("wireport.udp.datagrams.replied", "UDP replies sent", listener, registry);
+		this.payloadReceived = Counter.builder("wireport.udp.payload.received")
+			.description("Bytes of the UDP datagrams received whole")
+			.baseUnit("bytes")
+			.tag("listener", listener)
+			.register(registry);
+		this.payloadSent = Counter.builder("wireport.udp.payload.sent")
+			.description("Bytes of the UDP replies sent")
+			.baseUnit("bytes")
+			.tag("listener", listener)
+			.register(registry);
+		this.truncated = counter("wireport.udp.datagrams.truncated",
+				"UDP datagrams longer than the listener's maximum size, dropped unanswered", listener, registry);
+		this.empty = counter("wireport.udp.datagrams.empty", "Empty UDP datagrams, ignored", listener, registry);
+		this.dropped = counter("wireport.udp.datagrams.dropped",
+				"UDP datagrams dropped because the handler queue was full", listener, registry);
+		this.rateLimited = counter("wireport.udp.datagrams.rate.limited",
+				"UDP datagrams left unanswered because their source was over its reply rate", listener, registry);
+	}
+
+	private static Counter counter(String name, String description, String listener, MeterRegistry registry) {
+		return Counter.builder(name).description(description).tag("listener", listener).register(registry);
+	}
+
+}

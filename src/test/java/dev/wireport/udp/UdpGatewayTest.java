@@ -1,0 +1,207 @@
+package dev.wireport.udp;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The UDP listeners through real datagram sockets on ephemeral ports.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
+		properties = { "wireport.tcp.listeners[0].port=0", "wireport.tcp.listeners[1].port=0",
+				"wireport.udp.listeners[0].port=0", "wireport.udp.listeners[0].reply-rate=1000000",
+				"wireport.udp.listeners[0].reply-burst=1000000", "wireport.udp.listeners[0].log-level=off",
+				"wireport.udp.listeners[1].name=echo", "wireport.udp.listeners[1].port=0",
+				"wireport.udp.listeners[1].reply=echo", "wireport.udp.listeners[2].name=small",
+				"wireport.udp.listeners[2].port=0", "wireport.udp.listeners[2].max-datagram-size=100B",
+				"wireport.udp.listeners[3].name=limited", "wireport.udp.listeners[3].port=0",
+				"wireport.udp.listeners[3].reply-rate=0.01", "wireport.udp.listeners[3].reply-burst=5" })
+class UdpGatewayTest {
+
+	private static final Logger logger = LoggerFactory.getLogger(UdpGatewayTest.class);
+
+	private static final byte[] ACK = UdpProperties.SEED_ACK.getBytes(StandardCharsets.UTF_8);
+
+	@Autowired
+	private UdpListeners listeners;
+
+	@Autowired
+	private MeterRegistry registry;
+
+	private InetSocketAddress address(String listener) {
+		return new InetSocketAddress(InetAddress.getLoopbackAddress(), this.listeners.port(listener));
+	}
+
+	private double count(String meter, String listener) {
+		return this.registry.get(meter).tag("listener", listener).counter().count();
+	}
+
+	@Test
+	void aConnectedClientGetsTheAckFromTheListeningPort() throws IOException {
+		try (DatagramSocket client = client(null)) {
+			client.connect(address("seed"));
+			client.send(new DatagramPacket("Hello server!!!".getBytes(StandardCharsets.UTF_8), 15));
+
+			DatagramPacket reply = receive(client);
+
+			assertThat(reply.getPort()).isEqualTo(this.listeners.port("seed"));
+			assertThat(bytes(reply)).isEqualTo(ACK);
+		}
+	}
+
+	@Test
+	void sixteenSendersGetEveryAck() throws Exception {
+		int senders = 16;
+		int datagrams = 1000;
+		ExecutorService pool = Executors.newFixedThreadPool(senders);
+		try {
+			List<Future<Integer>> results = new ArrayList<>();
+			for (int s = 0; s < senders; s++) {
+				results.add(pool.submit(() -> {
+					int acked = 0;
+					try (DatagramSocket client = client(null)) {
+						client.connect(address("seed"));
+						client.setSoTimeout(1000);
+						for (int d = 0; d < datagrams; d++) {
+							byte[] message = ("datagram " + d).getBytes(StandardCharsets.US_ASCII);
+							client.send(new DatagramPacket(message, message.length));
+							try {
+								DatagramPacket reply = receive(client);
+								acked += Arrays.equals(bytes(reply), ACK) ? 1 : 0;
+							}
+							catch (SocketTimeoutException ex) {
+								// counted as lost below
+							}
+						}
+					}
+					return acked;
+				}));
+			}
+			int acked = 0;
+			for (Future<Integer> result : results) {
+				acked += result.get(120, TimeUnit.SECONDS);
+			}
+			int sent = senders * datagrams;
+			logger.info("UDP request/reply: {} sent, {} acknowledged, {} lost", sent, acked, sent - acked);
+			assertThat(acked).isEqualTo(sent);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
+	void echoReturnsNonUtf8BytesUnchangedAndTheLargestDatagramWhole() throws IOException {
+		byte[] everyByte = new byte[256];
+		for (int i = 0; i < everyByte.length; i++) {
+			everyByte[i] = (byte) i;
+		}
+		byte[] largest = new byte[UdpProperties.LARGEST_DATAGRAM];
+		for (int i = 0; i < largest.length; i++) {
+			largest[i] = (byte) (i * 31);
+		}
+		try (DatagramSocket client = client(null)) {
+			client.connect(address("echo"));
+			for (byte[] payload : List.of(everyByte, largest)) {
+				client.send(new DatagramPacket(payload, payload.length));
+				assertThat(bytes(receive(client))).isEqualTo(payload);
+			}
+		}
+	}
+
+	@Test
+	void anOversizedDatagramIsCountedAsTruncatedAndNotAnswered() throws IOException {
+		double truncatedBefore = count("wireport.udp.datagrams.truncated", "small");
+		double receivedBefore = count("wireport.udp.datagrams.received", "small");
+		try (DatagramSocket client = client(null)) {
+			client.connect(address("small"));
+			client.send(new DatagramPacket(new byte[101], 101));
+			client.send(new DatagramPacket(new byte[100], 100));
+
+			assertThat(bytes(receive(client))).isEqualTo(ACK);
+		}
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> count("wireport.udp.datagrams.truncated", "small") - truncatedBefore == 1);
+		assertThat(count("wireport.udp.datagrams.received", "small") - receivedBefore).isEqualTo(1);
+	}
+
+	@Test
+	void emptyDatagramsAreIgnored() throws IOException {
+		double emptyBefore = count("wireport.udp.datagrams.empty", "echo");
+		// A DatagramSocket does not send empty datagrams; a channel does.
+		try (DatagramChannel channel = DatagramChannel.open()) {
+			channel.send(ByteBuffer.allocate(0), address("echo"));
+			channel.socket().setSoTimeout(5000);
+			channel.send(ByteBuffer.wrap(new byte[] { 42 }), address("echo"));
+
+			assertThat(bytes(receive(channel.socket()))).containsExactly(42);
+		}
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> count("wireport.udp.datagrams.empty", "echo") - emptyBefore == 1);
+	}
+
+	@Test
+	void theLimiterHoldsOneSourceToItsBurstWhileAnotherIsAnswered() throws IOException {
+		double limitedBefore = count("wireport.udp.datagrams.rate.limited", "limited");
+		double repliedBefore = count("wireport.udp.datagrams.replied", "limited");
+		try (DatagramSocket flooding = client(InetAddress.getByName("127.0.0.1"));
+				DatagramSocket other = client(InetAddress.getByName("127.0.0.2"))) {
+			flooding.connect(address("limited"));
+			for (int i = 0; i < 20; i++) {
+				flooding.send(new DatagramPacket(new byte[] { 1 }, 1));
+			}
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> count("wireport.udp.datagrams.rate.limited", "limited") - limitedBefore == 15);
+			assertThat(count("wireport.udp.datagrams.replied", "limited") - repliedBefore).isEqualTo(5);
+			for (int i = 0; i < 5; i++) {
+				assertThat(bytes(receive(flooding))).isEqualTo(ACK);
+			}
+
+			other.connect(address("limited"));
+			other.send(new DatagramPacket(new byte[] { 2 }, 1));
+			assertThat(bytes(receive(other))).isEqualTo(ACK);
+		}
+	}
+
+	private static DatagramSocket client(InetAddress bindAddress) throws IOException {
+		DatagramSocket socket = new DatagramSocket(new InetSocketAddress(bindAddress, 0));
+		socket.setSoTimeout(5000);
+		return socket;
+	}
+
+	private static DatagramPacket receive(DatagramSocket socket) throws IOException {
+		DatagramPacket packet = new DatagramPacket(new byte[65536], 65536);
+		socket.receive(packet);
+		return packet;
+	}
+
+	private static byte[] bytes(DatagramPacket packet) {
+		return Arrays.copyOfRange(packet.getData(), packet.getOffset(), packet.getLength());
+	}
+
+}
