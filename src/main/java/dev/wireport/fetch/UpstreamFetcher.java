@@ -1,0 +1,158 @@
+package dev.wireport.fetch;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.util.Timeout;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Fetches a URL with Spring's {@link RestClient}, GET only, following redirects itself so
+ * that every hop passes the {@link DestinationPolicy} and connects to the address it
+ * checked.
+ */
+@Component
+class UpstreamFetcher {
+
+	private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+
+	private final DestinationPolicy policy;
+
+	private final FetchProperties properties;
+
+	UpstreamFetcher(DestinationPolicy policy, FetchProperties properties) {
+		this.policy = policy;
+		this.properties = properties;
+	}
+
+	/**
+	 * Reads an upstream response's body; runs while the response is open.
+	 *
+	 * @param <T> what it makes of the body
+	 */
+	@FunctionalInterface
+	interface BodyReader<T> {
+
+		T read(ClientHttpResponse response) throws IOException;
+
+	}
+
+	/**
+	 * The final response of a fetch.
+	 *
+	 * @param <T> what the reader made of the body
+	 * @param finalUrl the URL that answered, after redirects
+	 * @param statusCode the status code
+	 * @param statusLine the status code and reason phrase, e.g. {@code 200 OK}
+	 * @param headers the response headers
+	 * @param body what the reader made of the body
+	 * @param redirects how many redirects were followed
+	 */
+	record Fetched<T>(URI finalUrl, int statusCode, String statusLine, Map<String, List<String>> headers, T body,
+			int redirects) {
+	}
+
+	private record Hop<T>(URI redirect, Fetched<T> fetched) {
+	}
+
+	<T> Fetched<T> fetch(URI url, BodyReader<T> reader) throws FetchException {
+		URI current = url;
+		for (int redirects = 0;; redirects++) {
+			Hop<T> hop = exchange(this.policy.check(current), reader, redirects);
+			if (hop.redirect() == null) {
+				return hop.fetched();
+			}
+			if (redirects >= this.properties.maxRedirects()) {
+				throw FetchException.upstream("more than " + this.properties.maxRedirects() + " redirects", null);
+			}
+			current = hop.redirect();
+		}
+	}
+
+	private <T> Hop<T> exchange(DestinationPolicy.Destination destination, BodyReader<T> reader, int redirects)
+			throws FetchException {
+		URI url = destination.url();
+		try (CloseableHttpClient client = client(destination)) {
+			HttpComponentsClientHttpRequestFactory requestFactory = new HttpComponentsClientHttpRequestFactory(client);
+			requestFactory.setReadTimeout(this.properties.readTimeout());
+			return RestClient.builder()
+				.requestFactory(requestFactory)
+				.build()
+				.get()
+				.uri(url)
+				.header(HttpHeaders.USER_AGENT, this.properties.userAgent())
+				.exchange((request, response) -> {
+					int status = response.getStatusCode().value();
+					URI location = response.getHeaders().getLocation();
+					if (REDIRECTS.contains(status) && location != null) {
+						return new Hop<>(url.resolve(location), null);
+					}
+					return new Hop<>(null, new Fetched<>(url, status, statusLine(response), headers(response),
+							reader.read(response), redirects));
+				});
+		}
+		catch (ResourceAccessException ex) {
+			throw failure(url, ex);
+		}
+		catch (IOException ex) {
+			throw FetchException.upstream("closing the connection to " + url.getHost() + " failed", ex);
+		}
+	}
+
+	private CloseableHttpClient client(DestinationPolicy.Destination destination) {
+		ConnectionConfig connections = ConnectionConfig.custom()
+			.setConnectTimeout(Timeout.of(this.properties.connectTimeout()))
+			.setSocketTimeout(Timeout.of(this.properties.readTimeout()))
+			.build();
+		return HttpClients.custom()
+			.setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+				.setDnsResolver(new PinnedDnsResolver(destination.host(), destination.address()))
+				.setDefaultConnectionConfig(connections)
+				.build())
+			.disableRedirectHandling()
+			.disableAutomaticRetries()
+			.disableCookieManagement()
+			.build();
+	}
+
+	private static FetchException failure(URI url, ResourceAccessException ex) {
+		for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+			if (cause instanceof InterruptedIOException) {
+				return FetchException.timeout(url.getHost() + " did not answer in time", ex);
+			}
+		}
+		Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+		return FetchException.upstream("cannot fetch from " + url.getHost() + ": " + cause.getClass().getSimpleName()
+				+ ((cause.getMessage() != null) ? ": " + cause.getMessage() : ""), ex);
+	}
+
+	private static String statusLine(ClientHttpResponse response) throws IOException {
+		int code = response.getStatusCode().value();
+		HttpStatus known = HttpStatus.resolve(code);
+		String reason = (known != null) ? known.getReasonPhrase() : response.getStatusText();
+		return (reason == null || reason.isBlank()) ? String.valueOf(code) : code + " " + reason;
+	}
+
+	private static Map<String, List<String>> headers(ClientHttpResponse response) {
+		Map<String, List<String>> headers = new LinkedHashMap<>();
+		response.getHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
+		return headers;
+	}
+
+}

@@ -1,0 +1,155 @@
+package dev.wireport.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import dev.wireport.payload.Preview;
+import dev.wireport.payload.StrictText;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The seed's HTTP handler: every method on {@code /go} is logged (remote address, method,
+ * path, headers, body) and answered {@code HelloWorld}; with
+ * {@code Accept: application/json} it answers a description of the request instead, like
+ * httpbin's {@code /anything}.
+ */
+@RestController
+class GoController {
+
+	private static final Logger logger = LoggerFactory.getLogger(GoController.class);
+
+	static final String HELLO_WORLD = "HelloWorld";
+
+	/** As the seed's Go server labels it. */
+	private static final MediaType TEXT_PLAIN_UTF8 = new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8);
+
+	/** Credentials never reach the log. */
+	private static final Set<String> REDACTED = Set.of("authorization", "proxy-authorization", "cookie", "set-cookie");
+
+	private final GoProperties properties;
+
+	GoController(GoProperties properties) {
+		this.properties = properties;
+	}
+
+	/**
+	 * A request as {@code /go} describes it in JSON.
+	 *
+	 * @param method the method
+	 * @param path the path
+	 * @param query the query parameters
+	 * @param headers the headers, as sent
+	 * @param body the body, as text or base64 (see {@code bodyEncoding})
+	 * @param bodyEncoding {@code text} or {@code base64}
+	 * @param bodySize the body's size in bytes
+	 * @param remoteAddress the client's address and port
+	 */
+	record RequestDescription(String method, String path, Map<String, List<String>> query,
+			Map<String, List<String>> headers, String body, String bodyEncoding, int bodySize, String remoteAddress) {
+	}
+
+	/**
+	 * Every method the seed's handler answers; listed because an unlisted OPTIONS would
+	 * be answered by Spring MVC itself.
+	 */
+	@RequestMapping(path = "/go", method = { RequestMethod.GET, RequestMethod.POST, RequestMethod.PUT,
+			RequestMethod.PATCH, RequestMethod.DELETE, RequestMethod.HEAD, RequestMethod.OPTIONS })
+	ResponseEntity<?> go(HttpServletRequest request) throws IOException {
+		byte[] body = readBody(request);
+		if (body == null) {
+			return tooLarge(request);
+		}
+		String remote = request.getRemoteAddr() + ":" + request.getRemotePort();
+		Map<String, List<String>> headers = headers(request);
+		logger.info("remote={} method={} path={} headers={} body({} bytes)=\"{}\"", remote, request.getMethod(),
+				request.getRequestURI(), redacted(headers), body.length,
+				Preview.of(body, (int) this.properties.logBodyBytes().toBytes()));
+		if (wantsJson(request)) {
+			String text = StrictText.decode(body, StandardCharsets.UTF_8);
+			return ResponseEntity.ok()
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(new RequestDescription(request.getMethod(), request.getRequestURI(), query(request), headers,
+						(text != null) ? text : Base64.getEncoder().encodeToString(body),
+						(text != null) ? "text" : "base64", body.length, remote));
+		}
+		return ResponseEntity.ok().contentType(TEXT_PLAIN_UTF8).body(HELLO_WORLD);
+	}
+
+	/**
+	 * Reads the body, refusing it as soon as it is known to exceed the limit: from its
+	 * declared length before any byte is read, or after one byte past the limit.
+	 * @return the body, or {@code null} if it is too large
+	 */
+	private byte[] readBody(HttpServletRequest request) throws IOException {
+		long limit = this.properties.maxBodySize().toBytes();
+		if (request.getContentLengthLong() > limit) {
+			return null;
+		}
+		try (InputStream in = request.getInputStream()) {
+			byte[] body = in.readNBytes((int) limit + 1);
+			return (body.length > limit) ? null : body;
+		}
+	}
+
+	private ResponseEntity<ProblemDetail> tooLarge(HttpServletRequest request) {
+		logger.warn("remote={}:{} method={} path={} body refused: larger than {} bytes", request.getRemoteAddr(),
+				request.getRemotePort(), request.getMethod(), request.getRequestURI(),
+				this.properties.maxBodySize().toBytes());
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.PAYLOAD_TOO_LARGE,
+				"The request body is larger than " + this.properties.maxBodySize().toBytes() + " bytes");
+		problem.setTitle("Request body too large");
+		return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(problem);
+	}
+
+	private static boolean wantsJson(HttpServletRequest request) {
+		String accept = request.getHeader("Accept");
+		if (accept == null) {
+			return false;
+		}
+		return MediaType.parseMediaTypes(accept)
+			.stream()
+			.anyMatch((type) -> type.isCompatibleWith(MediaType.APPLICATION_JSON) && !type.isWildcardType());
+	}
+
+	private static Map<String, List<String>> headers(HttpServletRequest request) {
+		Map<String, List<String>> headers = new LinkedHashMap<>();
+		for (String name : Collections.list(request.getHeaderNames())) {
+			headers.put(name, Collections.list(request.getHeaders(name)));
+		}
+		return headers;
+	}
+
+	private static Map<String, List<String>> redacted(Map<String, List<String>> headers) {
+		Map<String, List<String>> safe = new LinkedHashMap<>();
+		headers.forEach((name, values) -> safe.put(name,
+				REDACTED.contains(name.toLowerCase(Locale.ROOT)) ? List.of("[redacted]") : values));
+		return safe;
+	}
+
+	private static Map<String, List<String>> query(HttpServletRequest request) {
+		Map<String, List<String>> query = new LinkedHashMap<>();
+		request.getParameterMap().forEach((name, values) -> query.put(name, List.of(values)));
+		return query;
+	}
+
+}

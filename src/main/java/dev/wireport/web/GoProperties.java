@@ -1,0 +1,28 @@
+package dev.wireport.web;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The {@code /go} handler, bound from {@code wireport.web.go.*}.
+ *
+ * @param maxBodySize larger request bodies get 413
+ * @param logBodyBytes how much of a body the request log line shows
+ */
+@ConfigurationProperties("wireport.web.go")
+public record GoProperties(@DefaultValue("1MB") DataSize maxBodySize, @DefaultValue("256B") DataSize logBodyBytes) {
+
+	public GoProperties {
+		if (maxBodySize.toBytes() < 0 || maxBodySize.toBytes() > Integer.MAX_VALUE - 8) {
+			throw new InvalidConfigurationPropertyValueException("wireport.web.go.max-body-size", maxBodySize,
+					"must be between 0B and 2GB");
+		}
+		if (logBodyBytes.toBytes() < 0 || logBodyBytes.toBytes() > 1024 * 1024) {
+			throw new InvalidConfigurationPropertyValueException("wireport.web.go.log-body-bytes", logBodyBytes,
+					"must be between 0B and 1MB");
+		}
+	}
+
+}
