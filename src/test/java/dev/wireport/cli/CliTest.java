@@ -162,12 +162,12 @@ class CliTest {
 
 	@Test
 	void fetchPrintsStatusHeadersAndBody() throws Exception {
-		CliProcess.Result result = CliProcess.run("", "fetch", "http://127.0.0.1:" + this.httpPort + "/livez");
+		CliProcess.Result result = CliProcess.run("", "fetch", "http://127.0.0.1:" + this.httpPort + "/go");
 
 		assertThat(result.exitStatus()).isZero();
 		assertThat(result.out()).startsWith("200 OK\n200\n")
-			.containsIgnoringCase("content-type: application/vnd.spring-boot.actuator")
-			.endsWith("\n\n{\"status\":\"UP\"}\n");
+			.containsIgnoringCase("content-type: text/plain;charset=UTF-8")
+			.endsWith("\n\nHelloWorld\n");
 	}
 
 	@Test

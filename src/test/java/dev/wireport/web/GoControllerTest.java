@@ -1,0 +1,141 @@
+package dev.wireport.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code /go} through a real port and a real HTTP client.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "wireport.web.go.max-body-size=1KB")
+@ExtendWith(OutputCaptureExtension.class)
+class GoControllerTest {
+
+	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	@LocalServerPort
+	private int port;
+
+	private HttpResponse<byte[]> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+	}
+
+	private HttpRequest.Builder go(String query) {
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/go" + query));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" })
+	void everyMethodGetsTheSeedsExactBytes(String method) throws Exception {
+		HttpResponse<byte[]> response = send(go("").method(method, HttpRequest.BodyPublishers.ofString("body")));
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("HelloWorld".getBytes(StandardCharsets.US_ASCII));
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain;charset=UTF-8");
+	}
+
+	@Test
+	void headAnswersWithoutABody() throws Exception {
+		HttpResponse<byte[]> response = send(go("").method("HEAD", HttpRequest.BodyPublishers.noBody()));
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).isEmpty();
+		assertThat(response.headers().firstValue("Content-Length")).hasValue("10");
+	}
+
+	@Test
+	void acceptJsonDescribesTheRequest() throws Exception {
+		HttpResponse<byte[]> text = send(go("?a=1&a=2&b=x").header("Accept", "application/json")
+			.header("X-Probe", "yes")
+			.POST(HttpRequest.BodyPublishers.ofString("héllo")));
+		HttpResponse<byte[]> binary = send(go("").header("Accept", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[] { (byte) 0xff, 0, 1 })));
+
+		assertThat(text.headers().firstValue("Content-Type")).hasValue("application/json");
+		assertThat(new String(text.body(), StandardCharsets.UTF_8)).contains("\"method\":\"POST\"")
+			.contains("\"path\":\"/go\"")
+			.contains("\"query\":{\"a\":[\"1\",\"2\"],\"b\":[\"x\"]}")
+			.contains("\"X-Probe\":[\"yes\"]")
+			.contains("\"body\":\"héllo\",\"bodyEncoding\":\"text\",\"bodySize\":6")
+			.containsPattern("\"remoteAddress\":\"127\\.0\\.0\\.1:\\d+\"");
+		assertThat(new String(binary.body(), StandardCharsets.UTF_8))
+			.contains("\"body\":\"/wAB\",\"bodyEncoding\":\"base64\",\"bodySize\":3");
+	}
+
+	@Test
+	void theLogShowsTheRequestWithCredentialsRedacted(CapturedOutput output) throws Exception {
+		// A plain socket: the JDK's HTTP client will not send some of these headers.
+		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+			socket.getOutputStream()
+				.write(("POST /go HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer secret-token\r\n"
+						+ "Cookie: session=secret-cookie\r\nSet-Cookie: id=secret-set\r\n"
+						+ "Proxy-Authorization: Basic secret-proxy\r\nX-Visible: shown\r\n"
+						+ "Content-Length: 17\r\nConnection: close\r\n\r\nline one\nline two")
+					.getBytes(StandardCharsets.US_ASCII));
+			assertThat(socket.getInputStream().readAllBytes()).asString()
+				.startsWith("HTTP/1.1 200")
+				.endsWith("HelloWorld");
+		}
+
+		assertThat(output).contains("method=POST path=/go")
+			.contains("Authorization=[[redacted]]")
+			.contains("Cookie=[[redacted]]")
+			.contains("Set-Cookie=[[redacted]]")
+			.contains("Proxy-Authorization=[[redacted]]")
+			.contains("X-Visible=[shown]")
+			.contains("body(17 bytes)=\"line one\\nline two\"")
+			.doesNotContain("secret-");
+	}
+
+	@Test
+	void aDeclaredBodyOverTheLimitGets413ProblemDetails() throws Exception {
+		HttpResponse<byte[]> response = send(go("").POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1025])));
+
+		assertTooLarge(response);
+	}
+
+	@Test
+	void aStreamedBodyOverTheLimitGets413ProblemDetails() throws Exception {
+		InputStream endless = new InputStream() {
+			private int left = 4096;
+
+			@Override
+			public int read() {
+				return (this.left-- > 0) ? 'x' : -1;
+			}
+		};
+		// No Content-Length: the body arrives chunked, so the limit is found while
+		// reading.
+		HttpResponse<byte[]> response = send(go("").POST(HttpRequest.BodyPublishers.ofInputStream(() -> endless)));
+
+		assertTooLarge(response);
+	}
+
+	private static void assertTooLarge(HttpResponse<byte[]> response) {
+		assertThat(response.statusCode()).isEqualTo(413);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("\"status\":413")
+			.contains("\"title\":\"Request body too large\"")
+			.contains("larger than 1024 bytes")
+			.doesNotContain("Exception");
+	}
+
+}
