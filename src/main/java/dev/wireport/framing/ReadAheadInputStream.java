@@ -1,6 +1,5 @@
 package dev.wireport.framing;
 
-import java.io.Flushable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
@@ -18,11 +17,17 @@ public class ReadAheadInputStream extends InputStream {
 
 	private final byte[] buffer;
 
-	private final Flushable beforeWaiting;
+	private final BeforeWait beforeWait;
 
 	private int position;
 
 	private int limit;
+
+	private long fills;
+
+	private int framePosition;
+
+	private long frameFills;
 
 	private volatile boolean endWhenIdle;
 
@@ -33,17 +38,34 @@ public class ReadAheadInputStream extends InputStream {
 	}
 
 	/**
-	 * Creates a stream that flushes {@code beforeWaiting} each time it must read its
-	 * source: replies held back while requests were still buffered go out before the
-	 * thread waits for the peer.
+	 * Creates a stream that calls {@code beforeWait} each time it must read its source:
+	 * the caller can flush replies held back while requests were still buffered, and set
+	 * how long the read may wait.
 	 * @param source the stream to read
 	 * @param bufferSize the most one read takes
-	 * @param beforeWaiting flushed before each read of the source, may be {@code null}
+	 * @param beforeWait called before each read of the source, may be {@code null}
 	 */
-	public ReadAheadInputStream(InputStream source, int bufferSize, Flushable beforeWaiting) {
+	public ReadAheadInputStream(InputStream source, int bufferSize, BeforeWait beforeWait) {
 		this.source = Objects.requireNonNull(source);
 		this.buffer = new byte[bufferSize];
-		this.beforeWaiting = beforeWaiting;
+		this.beforeWait = beforeWait;
+	}
+
+	/**
+	 * Marks the start of a frame: until bytes are read past this point, a wait is a wait
+	 * between frames.
+	 */
+	public void startFrame() {
+		this.framePosition = this.position;
+		this.frameFills = this.fills;
+	}
+
+	/**
+	 * Whether part of a frame has been read since {@link #startFrame()}.
+	 * @return {@code true} in the middle of a frame
+	 */
+	public boolean inFrame() {
+		return this.fills != this.frameFills || this.position != this.framePosition;
 	}
 
 	@Override
@@ -75,8 +97,8 @@ public class ReadAheadInputStream extends InputStream {
 	 * @throws IOException if the read fails
 	 */
 	private boolean fill() throws IOException {
-		if (this.beforeWaiting != null) {
-			this.beforeWaiting.flush();
+		if (this.beforeWait != null) {
+			this.beforeWait.beforeWait(inFrame());
 		}
 		this.refilling = true;
 		try {
@@ -89,6 +111,7 @@ public class ReadAheadInputStream extends InputStream {
 			}
 			this.position = 0;
 			this.limit = count;
+			this.fills++;
 			return true;
 		}
 		finally {
@@ -108,6 +131,21 @@ public class ReadAheadInputStream extends InputStream {
 		this.endWhenIdle = true;
 		// A waiting read with bytes already queued wakes by itself and reads them.
 		return this.refilling && this.source.available() == 0;
+	}
+
+	/**
+	 * Runs before each read of the source, which may wait for the peer.
+	 */
+	@FunctionalInterface
+	public interface BeforeWait {
+
+		/**
+		 * Prepares a read that may wait.
+		 * @param inFrame whether part of a frame has already been read
+		 * @throws IOException to fail the read instead
+		 */
+		void beforeWait(boolean inFrame) throws IOException;
+
 	}
 
 	@Override

@@ -1,6 +1,8 @@
 package dev.wireport.tcp;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.util.Map;
 
 import dev.wireport.framing.FrameException;
@@ -36,6 +38,7 @@ class FrameMapper extends TcpMessageMapper {
 	@Override
 	public Message<?> toMessage(TcpConnection connection, Map<String, Object> headers) {
 		ListenerConnection listenerConnection = (ListenerConnection) connection;
+		listenerConnection.startFrame();
 		try {
 			byte[] payload = (byte[]) connection.getPayload();
 			listenerConnection.decoded();
@@ -45,7 +48,13 @@ class FrameMapper extends TcpMessageMapper {
 			return new GenericMessage<>(payload, listenerConnection.messageHeaders());
 		}
 		catch (UncheckedIOException ex) {
-			if (ex.getCause() instanceof FrameException frame) {
+			IOException cause = ex.getCause();
+			if (cause instanceof SocketTimeoutException && listenerConnection.inFrame()) {
+				// The peer went quiet in the middle of a frame: a frame timeout, not
+				// idling.
+				cause = listenerConnection.frameTimedOut();
+			}
+			if (cause instanceof FrameException frame) {
 				reject(connection, frame);
 				throw new SoftEndOfStreamException("Frame rejected: " + frame.getMessage());
 			}

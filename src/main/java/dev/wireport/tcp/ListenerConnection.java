@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import dev.wireport.framing.FrameCodec;
+import dev.wireport.framing.FrameException;
 import dev.wireport.framing.ReadAheadInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,9 @@ class ListenerConnection extends TcpNetConnection {
 
 	private Map<String, Object> messageHeaders;
 
+	/** When the frame being read must be complete, 0 between frames. */
+	private long frameDeadline;
+
 	/** When the message being answered was read whole; one message at a time. */
 	private long decodedAt;
 
@@ -80,7 +84,7 @@ class ListenerConnection extends TcpNetConnection {
 		this.codec = codec;
 		try {
 			this.output = new BufferedOutputStream(socket.getOutputStream(), WRITE_BUFFER_SIZE);
-			this.input = new ReadAheadInputStream(socket.getInputStream(), READ_BUFFER_SIZE, this.output);
+			this.input = new ReadAheadInputStream(socket.getInputStream(), READ_BUFFER_SIZE, this::beforeWait);
 		}
 		catch (IOException ex) {
 			// The factory closes the socket when creating the connection fails.
@@ -114,12 +118,55 @@ class ListenerConnection extends TcpNetConnection {
 		}
 	}
 
+	/**
+	 * Before the thread waits for the peer: replies held back go out, and the wait is
+	 * bounded by the idle timeout between frames, or by what is left of the frame timeout
+	 * in the middle of one.
+	 */
+	private void beforeWait(boolean inFrame) throws IOException {
+		this.output.flush();
+		TcpListenerSettings settings = this.connections.settings();
+		long idleMillis = settings.idleTimeout().toMillis();
+		if (!inFrame || settings.frameTimeout().isZero()) {
+			this.frameDeadline = 0;
+			this.socket.setSoTimeout((int) idleMillis);
+			return;
+		}
+		long now = System.nanoTime();
+		if (this.frameDeadline == 0) {
+			this.frameDeadline = now + settings.frameTimeout().toNanos();
+		}
+		long leftMillis = (this.frameDeadline - now) / 1_000_000;
+		if (leftMillis <= 0) {
+			throw frameTimedOut();
+		}
+		this.socket.setSoTimeout((int) ((idleMillis > 0) ? Math.min(idleMillis, leftMillis) : leftMillis));
+	}
+
+	/**
+	 * Whether the read that timed out was waiting for the rest of a frame.
+	 * @return {@code true} if part of a frame had been read
+	 */
+	boolean inFrame() {
+		return this.input.inFrame();
+	}
+
+	FrameException frameTimedOut() {
+		return new FrameException(FrameException.Reason.TIMEOUT, "frame not completed within the frame timeout of "
+				+ this.connections.settings().frameTimeout().toMillis() + "ms");
+	}
+
 	Map<String, Object> messageHeaders() {
 		if (this.messageHeaders == null) {
 			this.messageHeaders = Map.of(IpHeaders.CONNECTION_ID, getConnectionId(), IpHeaders.IP_ADDRESS,
 					getHostAddress(), IpHeaders.REMOTE_PORT, getPort());
 		}
 		return this.messageHeaders;
+	}
+
+	void startFrame() {
+		this.input.startFrame();
+		this.frameDeadline = 0;
 	}
 
 	void decoded() {

@@ -36,6 +36,10 @@ class ListenerConnections {
 		this.metrics = new TcpListenerMetrics(settings.name(), this.active, registry);
 	}
 
+	TcpListenerSettings settings() {
+		return this.settings;
+	}
+
 	String listenerName() {
 		return this.settings.name();
 	}

@@ -17,6 +17,8 @@ import org.springframework.boot.logging.LogLevel;
  * @param framing the framing
  * @param maxFrameSize the largest message in bytes
  * @param idleTimeout idle connections are closed after this (zero: never)
+ * @param frameTimeout a frame must be complete this long after its first byte (zero:
+ * never)
  * @param maxConnections the most connections open at once
  * @param reply ack or echo
  * @param ack the acknowledgement bytes
@@ -26,8 +28,8 @@ import org.springframework.boot.logging.LogLevel;
  * @param keepAlive whether TCP keep-alive is on
  */
 public record TcpListenerSettings(String name, String host, int port, Framing framing, int maxFrameSize,
-		Duration idleTimeout, int maxConnections, ReplyMode reply, byte[] ack, LogLevel logLevel, int backlog,
-		boolean tcpNoDelay, boolean keepAlive) {
+		Duration idleTimeout, Duration frameTimeout, int maxConnections, ReplyMode reply, byte[] ack, LogLevel logLevel,
+		int backlog, boolean tcpNoDelay, boolean keepAlive) {
 
 	public FrameCodec codec() {
 		return this.framing.codec(this.maxFrameSize);

@@ -36,8 +36,10 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 	public static final String SEED_ACK = "server接收消息成功";
 
 	private static final List<Listener> DEFAULTS = List.of(
-			new Listener("seed", null, null, 9000, Framing.CHUNK, null, null, null, null, null, null, null, null, null),
-			new Listener("framed", null, null, 9080, Framing.LF, null, null, null, null, null, null, null, null, null));
+			new Listener("seed", null, null, 9000, Framing.CHUNK, null, null, null, null, null, null, null, null, null,
+					null),
+			new Listener("framed", null, null, 9080, Framing.LF, null, null, null, null, null, null, null, null, null,
+					null));
 
 	public TcpProperties {
 		listeners = (listeners != null) ? List.copyOf(listeners) : List.of();
@@ -73,6 +75,9 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 	 * @param maxFrameSize the largest message accepted (default 64KB)
 	 * @param idleTimeout a connection that sends nothing for this long is closed (default
 	 * 5m; 0 never closes)
+	 * @param frameTimeout a frame must be complete this long after its first byte, or it
+	 * is refused and the connection closed, which cuts off clients that trickle bytes
+	 * (default 30s; 0 never)
 	 * @param maxConnections connections beyond this are refused at once (default 10000)
 	 * @param reply {@code ack} or {@code echo}
 	 * @param ack the acknowledgement text, sent in UTF-8 (default the seed's)
@@ -84,17 +89,17 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 	 * @param keepAlive TCP keep-alive probes find peers that vanished (default true)
 	 */
 	public record Listener(String name, Boolean enabled, String host, Integer port, Framing framing,
-			DataSize maxFrameSize, Duration idleTimeout, Integer maxConnections, ReplyMode reply, String ack,
-			LogLevel logLevel, Integer backlog, Boolean tcpNoDelay,
+			DataSize maxFrameSize, Duration idleTimeout, Duration frameTimeout, Integer maxConnections, ReplyMode reply,
+			String ack, LogLevel logLevel, Integer backlog, Boolean tcpNoDelay,
 			Boolean keepAlive) implements ListenerList.Configured<Listener> {
 
 		@Override
 		public Listener over(Listener defaults) {
 			return new Listener(or(name, defaults.name), or(enabled, defaults.enabled), or(host, defaults.host),
 					or(port, defaults.port), or(framing, defaults.framing), or(maxFrameSize, defaults.maxFrameSize),
-					or(idleTimeout, defaults.idleTimeout), or(maxConnections, defaults.maxConnections),
-					or(reply, defaults.reply), or(ack, defaults.ack), or(logLevel, defaults.logLevel),
-					or(backlog, defaults.backlog), or(tcpNoDelay, defaults.tcpNoDelay),
+					or(idleTimeout, defaults.idleTimeout), or(frameTimeout, defaults.frameTimeout),
+					or(maxConnections, defaults.maxConnections), or(reply, defaults.reply), or(ack, defaults.ack),
+					or(logLevel, defaults.logLevel), or(backlog, defaults.backlog), or(tcpNoDelay, defaults.tcpNoDelay),
 					or(keepAlive, defaults.keepAlive));
 		}
 
@@ -107,11 +112,8 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 				throw new InvalidConfigurationPropertyValueException(property + ".max-frame-size", this.maxFrameSize,
 						"must be between 1B and 2GB");
 			}
-			Duration idle = or(this.idleTimeout, Duration.ofMinutes(5));
-			if (idle.isNegative() || idle.toMillis() > Integer.MAX_VALUE) {
-				throw new InvalidConfigurationPropertyValueException(property + ".idle-timeout", idle,
-						"must be between 0 (never) and " + Integer.MAX_VALUE + "ms");
-			}
+			Duration idle = timeout(property + ".idle-timeout", or(this.idleTimeout, Duration.ofMinutes(5)));
+			Duration frame = timeout(property + ".frame-timeout", or(this.frameTimeout, Duration.ofSeconds(30)));
 			int limit = positive(property + ".max-connections", or(this.maxConnections, 10_000));
 			int checkedBacklog = positive(property + ".backlog", or(this.backlog, 1024));
 			String checkedHost = ListenerList.host(property + ".host", this.host);
@@ -123,10 +125,17 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 						"cannot be sent with framing " + checkedFraming.configName() + ": " + ackProblem);
 			}
 			return new TcpListenerSettings(checkedName, checkedHost, checkedPort, checkedFraming, (int) frameBytes,
-					idle, limit, or(this.reply, ReplyMode.ACK), ackBytes, or(this.logLevel, LogLevel.INFO),
+					idle, frame, limit, or(this.reply, ReplyMode.ACK), ackBytes, or(this.logLevel, LogLevel.INFO),
 					checkedBacklog, or(this.tcpNoDelay, true), or(this.keepAlive, true));
 		}
 
+		private static Duration timeout(String property, Duration timeout) {
+			if (timeout.isNegative() || timeout.toMillis() > Integer.MAX_VALUE) {
+				throw new InvalidConfigurationPropertyValueException(property, timeout,
+						"must be between 0 (never) and " + Integer.MAX_VALUE + "ms");
+			}
+			return timeout;
+		}
 	}
 
 }

@@ -1,0 +1,111 @@
+package dev.wireport.tcp;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.wireport.framing.FrameCodec;
+import dev.wireport.framing.Framing;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Clients that misbehave: trickling bytes, resetting mid-frame. Each is cut off or
+ * cleaned up, counted, and costs no other connection anything.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
+		properties = { "wireport.tcp.listeners[0].port=0", "wireport.tcp.listeners[1].port=0",
+				"wireport.tcp.listeners[2].name=guarded", "wireport.tcp.listeners[2].port=0",
+				"wireport.tcp.listeners[2].framing=lf", "wireport.tcp.listeners[2].reply=echo",
+				"wireport.tcp.listeners[2].frame-timeout=500ms", "wireport.tcp.listeners[2].idle-timeout=10s" })
+class TcpFaultsTest {
+
+	private static final FrameCodec LF = Framing.LF.codec(1024);
+
+	@Autowired
+	private TcpListeners listeners;
+
+	@Autowired
+	private MeterRegistry registry;
+
+	private double count(String meter, String... tags) {
+		return this.registry.get(meter).tags(tags).counter().count();
+	}
+
+	@Test
+	void aClientTricklingBytesIsCutOffByTheFrameTimeout() throws Exception {
+		double before = count("wireport.tcp.frames.rejected", "listener", "guarded", "reason", "timeout");
+		ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+		try (WireClient loris = new WireClient(this.listeners.port("guarded"));
+				WireClient bystander = new WireClient(this.listeners.port("guarded"))) {
+			// A byte every 100ms: never idle long enough for the idle timeout, but the
+			// frame never ends. Bounded to 50 bytes; the cut comes after about 5.
+			trickle.scheduleAtFixedRate(() -> {
+				try {
+					loris.write("x");
+				}
+				catch (IOException ex) {
+					throw new IllegalStateException("cut off", ex);
+				}
+			}, 0, 100, TimeUnit.MILLISECONDS);
+			trickle.schedule(trickle::shutdown, 5, TimeUnit.SECONDS);
+
+			assertThat(loris.receive(LF)).asString()
+				.isEqualTo("ERROR frame not completed within the frame timeout of 500ms");
+
+			bystander.write("unaffected\n");
+			assertThat(bystander.receive(LF)).asString().isEqualTo("unaffected");
+		}
+		finally {
+			trickle.shutdownNow();
+		}
+		assertThat(count("wireport.tcp.frames.rejected", "listener", "guarded", "reason", "timeout") - before)
+			.isEqualTo(1);
+	}
+
+	@Test
+	void aFrameDeliveredSlowlyButInTimeIsOneMessage() throws Exception {
+		try (WireClient client = new WireClient(this.listeners.port("guarded"));
+				WireClient other = new WireClient(this.listeners.port("guarded"))) {
+			client.write("slow");
+			other.write("between\n");
+			assertThat(other.receive(LF)).asString().isEqualTo("between");
+			client.write(" but whole\n");
+
+			assertThat(client.receive(LF)).asString().isEqualTo("slow but whole");
+		}
+	}
+
+	@Test
+	void aClientResettingMidFrameLeavesNothingBehind() throws Exception {
+		double closedBefore = count("wireport.tcp.connections.closed", "listener", "guarded");
+		int activeBefore = this.listeners.activeConnections("guarded");
+		try (Socket reset = new Socket()) {
+			reset.connect(new InetSocketAddress("127.0.0.1", this.listeners.port("guarded")), 5000);
+			reset.getOutputStream().write("half a fra".getBytes(StandardCharsets.US_ASCII));
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> this.listeners.activeConnections("guarded") == activeBefore + 1);
+			// Linger zero: close sends a reset instead of a FIN.
+			reset.setSoLinger(true, 0);
+		}
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.listeners.activeConnections("guarded") == activeBefore);
+		assertThat(count("wireport.tcp.connections.closed", "listener", "guarded") - closedBefore).isEqualTo(1);
+		try (WireClient next = new WireClient(this.listeners.port("guarded"))) {
+			next.write("next\n");
+			assertThat(next.receive(LF)).asString().isEqualTo("next");
+		}
+	}
+
+}
