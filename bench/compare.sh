@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# wireport beside the Go reference servers, measured in one run on one machine with the
+# same load tool: TCP (lf and len4) request/reply with 1, 16 and 256 connections and
+# pipelined 16 x 32, UDP request/reply with 1 and 16 senders, HTTP /go with wrk, and
+# 10,000 connections held. Runs are interleaved (wireport, then Go, REPS times); the
+# summary is the median per case. Every load loop is bounded by its message count and a
+# time limit; all traffic goes to 127.0.0.1.
+#
+#   bench/compare.sh [OUT_DIR]        env: REPS (3), JAVA (java), JAVA_OPTS, SKIP_HOLD=1
+#
+# Needs: the shared benchmark tools beside the project (../shared/bench, built here
+# with their build.sh, which installs golang-go if missing), wrk (apt-get install wrk),
+# and target/wireport.jar (./mvnw -B package -DskipTests).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:-$root/target/bench}
+reps=${REPS:-3}
+java=${JAVA:-java}
+mkdir -p "$out"
+# 10,000 held connections need that many descriptors on each side.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+tools="$out/tools"
+rm -rf "$tools" && cp -r "$root/../shared/bench" "$tools"
+"$tools/build.sh" >/dev/null
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+results="$out/results.jsonl"
+: >"$results"
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+wait_port() { # port: bounded wait until something listens
+  for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done
+  echo "nothing listens on $1" >&2; return 1
+}
+
+# wireport: both framings on their own listeners, logging per message off, the UDP
+# reply limit raised (every sender is 127.0.0.1), -Xmx512m as the memory target says.
+# shellcheck disable=SC2086
+$java -Xmx512m ${JAVA_OPTS:-} -jar "$root/target/wireport.jar" --server.port=18080 --management.server.port=18081 \
+  --wireport.tcp.listeners[0].port=19000 --wireport.tcp.listeners[0].framing=lf --wireport.tcp.listeners[0].log-level=off \
+  --wireport.tcp.listeners[0].name=lf \
+  --wireport.tcp.listeners[1].port=19004 --wireport.tcp.listeners[1].framing=length-header-4 \
+  --wireport.tcp.listeners[1].log-level=off --wireport.tcp.listeners[1].name=len4 \
+  --wireport.tcp.listeners[1].max-connections=20000 --wireport.tcp.listeners[0].max-connections=20000 \
+  --wireport.udp.listeners[0].port=18090 --wireport.udp.listeners[0].log-level=off \
+  --wireport.udp.listeners[0].reply-rate=100000000 --wireport.udp.listeners[0].reply-burst=100000000 \
+  --logging.level.dev.wireport.web=warn >"$out/wireport.log" 2>&1 &
+wp=$!; pids+=("$wp")
+"$tools/bin/ref-tcpserver" -framing lf -addr 127.0.0.1:29000 & golf=$!; pids+=("$golf")
+"$tools/bin/ref-tcpserver" -framing len4 -addr 127.0.0.1:29004 & golen=$!; pids+=("$golen")
+"$tools/bin/ref-udpserver" -addr 127.0.0.1:28090 & goudp=$!; pids+=("$goudp")
+"$tools/bin/ref-httpserver" -addr 127.0.0.1:28080 & gohttp=$!; pids+=("$gohttp")
+for p in 18080 19000 19004 29000 29004 28080; do wait_port "$p"; done
+
+export M_RR1=${M_RR1:-60000} M_RR16=${M_RR16:-15000} M_RR256=${M_RR256:-1000} M_PIPE=${M_PIPE:-150000}
+cd "$tools"
+udp() { # label addr pid senders messages
+  bin/load -mode udp -addr "$2" -c "$4" -m "$5" -size 64 -pid "$3" -label "$1" -maxtime 60s >>"$results"
+}
+for rep in $(seq 1 "$reps"); do
+  warm=0; [ "$rep" = 1 ] && warm=full
+  REPS=1 REP_START=$rep WARMUP=$warm ./suite.sh wireport 127.0.0.1:19000 "$wp" lf "$results"
+  REPS=1 REP_START=$rep ./suite.sh go-ref 127.0.0.1:29000 "$golf" lf "$results"
+  REPS=1 REP_START=$rep WARMUP=$warm CASES="rr1 rr16 rr256" ./suite.sh wireport 127.0.0.1:19004 "$wp" len4 "$results"
+  REPS=1 REP_START=$rep CASES="rr1 rr16 rr256" ./suite.sh go-ref 127.0.0.1:29004 "$golen" len4 "$results"
+  for c in 1 16; do
+    udp "wireport|udp-rr$c|pin=none|rep=$rep" 127.0.0.1:18090 "$wp" "$c" 20000
+    udp "go-ref|udp-rr$c|pin=none|rep=$rep" 127.0.0.1:28090 "$goudp" "$c" 20000
+  done
+  [ "$rep" = 1 ] && ./httpbench.py warmup http://127.0.0.1:18080/go "$wp" -t2 -c64 -d5s >/dev/null
+  ./httpbench.py "wireport|http-go|pin=none|rep=$rep" http://127.0.0.1:18080/go "$wp" >>"$results"
+  ./httpbench.py "go-ref|http-go|pin=none|rep=$rep" http://127.0.0.1:28080/go "$gohttp" >>"$results"
+done
+if [ "${SKIP_HOLD:-0}" != 1 ]; then
+  bin/load -mode tcp-hold -addr 127.0.0.1:19000 -framing lf -c 10000 -hold 10s -pid "$wp" \
+    -label "wireport|tcp-hold10k|pin=none|rep=1" >>"$results" || true
+  bin/load -mode tcp-hold -addr 127.0.0.1:29000 -framing lf -c 10000 -hold 10s -pid "$golf" \
+    -label "go-ref|tcp-hold10k|pin=none|rep=1" >>"$results" || true
+fi
+./summarize.py "$results" | tee "$out/summary.md"
