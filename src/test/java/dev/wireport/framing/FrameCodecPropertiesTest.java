@@ -107,53 +107,8 @@ class FrameCodecPropertiesTest {
 		}
 	}
 
-	/** Bytes from an array; subclasses see every read, whatever method the codec uses. */
-	private static class ArrayStream extends InputStream {
-
-		private final byte[] bytes;
-
-		private int position;
-
-		ArrayStream(byte[] bytes) {
-			this.bytes = bytes;
-		}
-
-		@Override
-		public int read() {
-			return (this.position < this.bytes.length) ? this.bytes[this.position++] & 0xff : -1;
-		}
-
-		@Override
-		public int read(byte[] target, int offset, int length) {
-			if (length == 0) {
-				return 0;
-			}
-			if (this.position >= this.bytes.length) {
-				return -1;
-			}
-			int count = Math.min(limit(length), this.bytes.length - this.position);
-			System.arraycopy(this.bytes, this.position, target, offset, count);
-			this.position += count;
-			return count;
-		}
-
-		int limit(int length) {
-			return length;
-		}
-
-		int position() {
-			return this.position;
-		}
-
-		@Override
-		public int available() {
-			return 0;
-		}
-
-	}
-
 	/** Hands out the bytes in reads of random sizes, 1 to 64 bytes each. */
-	private static final class RandomChunks extends ArrayStream {
+	private static final class RandomChunks extends ChunkedInput {
 
 		private final Random random;
 
@@ -170,7 +125,7 @@ class FrameCodecPropertiesTest {
 	}
 
 	/** Tracks the most bytes read for one frame; {@link #startFrame()} marks each one. */
-	private static final class CountingStream extends ArrayStream {
+	private static final class CountingStream extends ChunkedInput {
 
 		long peak;
 

@@ -44,7 +44,7 @@ class FrameCodecTest {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		codec.serialize(HELLO, out);
 		codec.serialize("second".getBytes(StandardCharsets.US_ASCII), out);
-		InputStream trickle = new TrickleInputStream(out.toByteArray(), 1);
+		InputStream trickle = new ChunkedInput(out.toByteArray(), 1);
 
 		assertThat(codec.deserialize(trickle)).isEqualTo(HELLO);
 		assertThat(codec.deserialize(trickle)).asString().isEqualTo("second");
@@ -113,7 +113,7 @@ class FrameCodecTest {
 	@Test
 	void chunkTakesWhatOneReadDelivered() throws IOException {
 		byte[] glued = "hello,How are you???hello,How are you???".getBytes(StandardCharsets.US_ASCII);
-		ReadAheadInputStream in = new ReadAheadInputStream(new TrickleInputStream(glued, 25), 64);
+		ReadAheadInputStream in = new ReadAheadInputStream(new ChunkedInput(glued, 25), 64);
 		FrameCodec codec = Framing.CHUNK.codec(1024);
 
 		assertThat(codec.deserialize(in)).asString().isEqualTo("hello,How are you???hello");
@@ -143,46 +143,6 @@ class FrameCodecTest {
 		assertThat(Framing.fromConfigName("STX-ETX")).isEqualTo(Framing.STX_ETX);
 		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> Framing.fromConfigName("json"))
 			.withMessageContaining("valid framings: chunk, lf, crlf");
-	}
-
-	/**
-	 * Delivers at most {@code step} bytes per read, like a socket receiving small
-	 * segments, and reports only the current segment's rest as available.
-	 */
-	static final class TrickleInputStream extends InputStream {
-
-		private final byte[] bytes;
-
-		private final int step;
-
-		private int position;
-
-		TrickleInputStream(byte[] bytes, int step) {
-			this.bytes = bytes;
-			this.step = step;
-		}
-
-		@Override
-		public int read() {
-			return (this.position < this.bytes.length) ? this.bytes[this.position++] & 0xff : -1;
-		}
-
-		@Override
-		public int read(byte[] target, int offset, int length) {
-			if (this.position >= this.bytes.length) {
-				return -1;
-			}
-			int count = Math.min(Math.min(length, this.step), this.bytes.length - this.position);
-			System.arraycopy(this.bytes, this.position, target, offset, count);
-			this.position += count;
-			return count;
-		}
-
-		@Override
-		public int available() {
-			return 0;
-		}
-
 	}
 
 }
