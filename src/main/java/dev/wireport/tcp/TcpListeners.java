@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -169,14 +168,6 @@ public class TcpListeners implements SmartLifecycle {
 			throw new IllegalArgumentException("No TCP listener named '" + name + "'");
 		}
 		return listener.factory().getPort();
-	}
-
-	/**
-	 * The listeners, in configuration order.
-	 * @return every listener's settings
-	 */
-	public List<TcpListenerSettings> settings() {
-		return this.listeners.values().stream().map(Listener::settings).toList();
 	}
 
 	/**

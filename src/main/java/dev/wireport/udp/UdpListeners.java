@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -121,14 +120,6 @@ public class UdpListeners implements SmartLifecycle {
 			throw new IllegalArgumentException("No UDP listener named '" + name + "'");
 		}
 		return listener.socket().getLocalPort();
-	}
-
-	/**
-	 * The listeners, in configuration order.
-	 * @return every listener's settings
-	 */
-	public List<UdpListenerSettings> settings() {
-		return this.listeners.values().stream().map(Listener::settings).toList();
 	}
 
 	/**

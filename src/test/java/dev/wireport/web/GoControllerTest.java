@@ -129,6 +129,22 @@ class GoControllerTest {
 		assertTooLarge(response);
 	}
 
+	@Test
+	void oversizedHeadersAreRefusedWithoutAStackTraceAndCostNothingElse() throws Exception {
+		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream()
+				.write(("GET /go HTTP/1.1\r\nHost: localhost\r\nX-Huge: " + "h".repeat(64 * 1024)
+						+ "\r\nConnection: close\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+			String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+
+			assertThat(answer).startsWith("HTTP/1.1 400").doesNotContain("Exception").doesNotContain("\tat ");
+		}
+		HttpResponse<byte[]> next = send(go(""));
+		assertThat(next.body()).isEqualTo("HelloWorld".getBytes(StandardCharsets.US_ASCII));
+	}
+
 	private static void assertTooLarge(HttpResponse<byte[]> response) {
 		assertThat(response.statusCode()).isEqualTo(413);
 		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");

@@ -1,0 +1,3 @@
+module wireport/bench/soak
+
+go 1.19
