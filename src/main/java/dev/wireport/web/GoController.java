@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import dev.wireport.payload.Preview;
 import dev.wireport.payload.StrictText;
@@ -18,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -121,14 +123,32 @@ class GoController {
 			.body(problem);
 	}
 
+	/**
+	 * Whether the client prefers JSON: it names a JSON-compatible type (not just
+	 * {@code *}{@code /*}) with a quality at least that of any type matching
+	 * {@code text/plain}. An unreadable {@code Accept} header is ignored, as the seed's
+	 * handler ignores every header, so the answer is {@code HelloWorld}.
+	 */
 	private static boolean wantsJson(HttpServletRequest request) {
 		String accept = request.getHeader("Accept");
 		if (accept == null) {
 			return false;
 		}
-		return MediaType.parseMediaTypes(accept)
-			.stream()
-			.anyMatch((type) -> type.isCompatibleWith(MediaType.APPLICATION_JSON) && !type.isWildcardType());
+		List<MediaType> types;
+		try {
+			types = MediaType.parseMediaTypes(accept);
+		}
+		catch (InvalidMediaTypeException ex) {
+			return false;
+		}
+		double json = quality(types,
+				(type) -> !type.isWildcardType() && type.isCompatibleWith(MediaType.APPLICATION_JSON));
+		double text = quality(types, (type) -> type.isCompatibleWith(MediaType.TEXT_PLAIN));
+		return json > 0 && json >= text;
+	}
+
+	private static double quality(List<MediaType> types, Predicate<MediaType> matching) {
+		return types.stream().filter(matching).mapToDouble(MediaType::getQualityValue).max().orElse(0);
 	}
 
 	private static Map<String, List<String>> headers(HttpServletRequest request) {
@@ -146,6 +166,12 @@ class GoController {
 		return safe;
 	}
 
+	/**
+	 * The query string's parameters only: the body has been read as a stream before this
+	 * runs, so the container no longer parses a form body into parameters, and the form
+	 * content filter that would read PUT, PATCH and DELETE form bodies ahead of this
+	 * handler is switched off.
+	 */
 	private static Map<String, List<String>> query(HttpServletRequest request) {
 		Map<String, List<String>> query = new LinkedHashMap<>();
 		request.getParameterMap().forEach((name, values) -> query.put(name, List.of(values)));

@@ -1,5 +1,6 @@
 package dev.wireport.web;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -78,6 +80,38 @@ class GoControllerTest {
 			.containsPattern("\"remoteAddress\":\"127\\.0\\.0\\.1:\\d+\"");
 		assertThat(new String(binary.body(), StandardCharsets.UTF_8))
 			.contains("\"body\":\"/wAB\",\"bodyEncoding\":\"base64\",\"bodySize\":3");
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|',
+			value = { "application/json | json", "application/json, */*;q=0.5 | json", "application/* | json",
+					"text/plain, application/json;q=0.1 | text", "*/* | text", "application/json;q=0 | text",
+					"image/png | text", "not a media type | text" })
+	void acceptChoosesBetweenHelloWorldAndJsonByQuality(String accept, String answer) throws Exception {
+		HttpResponse<byte[]> response = send(go("").header("Accept", accept));
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		if (answer.equals("json")) {
+			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+			assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("\"method\":\"GET\"");
+		}
+		else {
+			assertThat(response.body()).isEqualTo("HelloWorld".getBytes(StandardCharsets.US_ASCII));
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "PUT", "PATCH", "DELETE" })
+	void aFormBodyStaysTheBodyAndIsHeldToTheLimit(String method) throws Exception {
+		HttpResponse<byte[]> small = send(go("?q=1").header("Accept", "application/json")
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.method(method, HttpRequest.BodyPublishers.ofString("a=b&c=d")));
+		HttpResponse<byte[]> large = send(go("").header("Content-Type", "application/x-www-form-urlencoded")
+			.method(method, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[4096]))));
+
+		assertThat(new String(small.body(), StandardCharsets.UTF_8)).contains("\"query\":{\"q\":[\"1\"]}")
+			.contains("\"body\":\"a=b&c=d\",\"bodyEncoding\":\"text\",\"bodySize\":7");
+		assertTooLarge(large);
 	}
 
 	@Test
