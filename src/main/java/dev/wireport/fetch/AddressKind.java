@@ -41,7 +41,9 @@ enum AddressKind {
 	private static final List<Range> IPV6 = List.of(range("::/128", UNSPECIFIED), range("::1/128", LOOPBACK),
 			range("fc00::/7", PRIVATE), range("fe80::/10", LINK_LOCAL), range("fec0::/10", PRIVATE),
 			range("ff00::/8", MULTICAST), range("2001:db8::/32", RESERVED), range("100::/64", RESERVED),
-			range("2001::/23", RESERVED));
+			// Local-use NAT64 places the IPv4 address by prefix length, so the whole
+			// prefix is refused.
+			range("64:ff9b:1::/48", RESERVED), range("2001::/23", RESERVED));
 
 	private static Range range(String cidr, AddressKind kind) {
 		return new Range(AddressRange.parse(cidr), kind);
@@ -55,8 +57,11 @@ enum AddressKind {
 		if (address.length == 4) {
 			return find(IPV4, address);
 		}
-		byte[] embedded = embeddedIpv4(address);
-		return (embedded != null) ? of(embedded) : find(IPV6, address);
+		// The IPv6 ranges first, so that :: and ::1 keep their own meaning instead of
+		// being read as IPv4-compatible addresses.
+		AddressKind kind = find(IPV6, address);
+		byte[] embedded = (kind == PUBLIC) ? embeddedIpv4(address) : null;
+		return (embedded != null) ? of(embedded) : kind;
 	}
 
 	private static AddressKind find(List<Range> ranges, byte[] address) {
@@ -69,24 +74,32 @@ enum AddressKind {
 
 	/**
 	 * The IPv4 address carried by an IPv6 address: IPv4-mapped ({@code ::ffff:a.b.c.d}),
-	 * IPv4-compatible ({@code ::a.b.c.d}), NAT64 ({@code 64:ff9b::a.b.c.d}) and 6to4
-	 * ({@code 2002:aabb:ccdd::}).
+	 * IPv4-translated ({@code ::ffff:0:a.b.c.d}), IPv4-compatible ({@code ::a.b.c.d}),
+	 * NAT64 ({@code 64:ff9b::a.b.c.d}) and 6to4 ({@code 2002:aabb:ccdd::}).
 	 */
 	private static byte[] embeddedIpv4(byte[] v6) {
-		boolean zeros80 = allZero(v6, 0, 10);
-		if (zeros80 && (v6[10] & 0xff) == 0xff && (v6[11] & 0xff) == 0xff) {
-			return Arrays.copyOfRange(v6, 12, 16);
-		}
-		if (zeros80 && v6[10] == 0 && v6[11] == 0 && !allZero(v6, 12, 15)) {
-			return Arrays.copyOfRange(v6, 12, 16);
-		}
-		if (v6[0] == 0 && v6[1] == 0x64 && (v6[2] & 0xff) == 0xff && (v6[3] & 0xff) == 0x9b && allZero(v6, 4, 12)) {
+		boolean zeros64 = allZero(v6, 0, 8);
+		boolean mapped = zeros64 && allZero(v6, 8, 10) && allOnes(v6, 10, 12);
+		boolean translated = zeros64 && allOnes(v6, 8, 10) && allZero(v6, 10, 12);
+		boolean compatible = zeros64 && allZero(v6, 8, 12);
+		boolean nat64 = v6[0] == 0 && v6[1] == 0x64 && (v6[2] & 0xff) == 0xff && (v6[3] & 0xff) == 0x9b
+				&& allZero(v6, 4, 12);
+		if (mapped || translated || compatible || nat64) {
 			return Arrays.copyOfRange(v6, 12, 16);
 		}
 		if (v6[0] == 0x20 && v6[1] == 0x02) {
 			return Arrays.copyOfRange(v6, 2, 6);
 		}
 		return null;
+	}
+
+	private static boolean allOnes(byte[] bytes, int from, int to) {
+		for (int i = from; i < to; i++) {
+			if ((bytes[i] & 0xff) != 0xff) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static boolean allZero(byte[] bytes, int from, int to) {

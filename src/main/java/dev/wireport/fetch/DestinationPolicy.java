@@ -49,6 +49,9 @@ class DestinationPolicy {
 		if (url.getRawUserInfo() != null) {
 			throw FetchException.refused("URLs with user information are not fetched");
 		}
+		if (url.getPort() == 0 || url.getPort() > 65535) {
+			throw new InvalidUrlException("port " + url.getPort() + " is outside 1 to 65535");
+		}
 		String rawHost = HostAddress.hostOf(url);
 		String host = HostAddress.normalize(rawHost);
 		InetAddress literal = HostAddress.literal(host);

@@ -20,6 +20,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -82,9 +84,8 @@ class FetchController {
 			try (InputStream in = response.getBody()) {
 				byte[] bytes = in.readNBytes(limit + 1);
 				boolean truncated = bytes.length > limit;
-				MediaType type = response.getHeaders().getContentType();
 				return new Body(truncated ? Arrays.copyOf(bytes, limit) : bytes, truncated,
-						(type != null) ? type.toString() : null);
+						response.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE));
 			}
 		}));
 		Body body = fetched.body();
@@ -102,7 +103,7 @@ class FetchController {
 		long limit = this.properties.maxBodySize().toBytes();
 		timed(started, () -> this.fetcher.fetch(target, (response) -> {
 			servletResponse.setStatus(response.getStatusCode().value());
-			MediaType type = response.getHeaders().getContentType();
+			MediaType type = contentType(response.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE));
 			if (type != null) {
 				servletResponse.setContentType(type.toString());
 			}
@@ -177,15 +178,36 @@ class FetchController {
 
 	/**
 	 * The body as text when its content type is textual (or absent) and it decodes
-	 * cleanly; {@code null} when it must be sent as base64.
+	 * cleanly; {@code null} when it must be sent as base64, also when the content type
+	 * cannot be read.
 	 */
 	private static String asText(Body body) {
-		MediaType type = (body.contentType() != null) ? MediaType.parseMediaType(body.contentType()) : null;
-		if (type != null && !isTextual(type)) {
+		if (body.contentType() == null) {
+			return StrictText.decode(body.bytes(), StandardCharsets.UTF_8);
+		}
+		MediaType type = contentType(body.contentType());
+		if (type == null || !isTextual(type)) {
 			return null;
 		}
-		Charset charset = (type != null && type.getCharset() != null) ? type.getCharset() : StandardCharsets.UTF_8;
+		Charset charset = (type.getCharset() != null) ? type.getCharset() : StandardCharsets.UTF_8;
 		return StrictText.decode(body.bytes(), charset);
+	}
+
+	/**
+	 * An upstream {@code Content-Type}, or {@code null} when it is absent or unreadable
+	 * (malformed, or naming a charset the JVM does not know): the upstream server's
+	 * mistake must not fail the fetch.
+	 */
+	private static MediaType contentType(String header) {
+		if (header == null) {
+			return null;
+		}
+		try {
+			return MediaType.parseMediaType(header);
+		}
+		catch (InvalidMediaTypeException ex) {
+			return null;
+		}
 	}
 
 	private static boolean isTextual(MediaType type) {

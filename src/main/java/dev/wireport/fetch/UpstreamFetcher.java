@@ -3,6 +3,7 @@ package dev.wireport.fetch;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,20 +69,38 @@ class UpstreamFetcher {
 			int redirects) {
 	}
 
-	private record Hop<T>(URI redirect, Fetched<T> fetched) {
+	/**
+	 * One exchange: either a redirect's {@code Location} as sent, or the final response.
+	 */
+	private record Hop<T>(String location, Fetched<T> fetched) {
 	}
 
 	<T> Fetched<T> fetch(URI url, BodyReader<T> reader) throws FetchException {
 		URI current = url;
 		for (int redirects = 0;; redirects++) {
-			Hop<T> hop = exchange(this.policy.check(current), reader, redirects);
-			if (hop.redirect() == null) {
+			DestinationPolicy.Destination destination = this.policy.check(current);
+			Hop<T> hop = exchange(destination, reader, redirects);
+			if (hop.location() == null) {
 				return hop.fetched();
 			}
 			if (redirects >= this.properties.maxRedirects()) {
 				throw FetchException.upstream("more than " + this.properties.maxRedirects() + " redirects", null);
 			}
-			current = hop.redirect();
+			current = redirectTarget(destination.url(), hop.location());
+		}
+	}
+
+	/**
+	 * Where a redirect leads; an unreadable {@code Location} is the upstream server's
+	 * fault, so a 502 rather than a 500.
+	 */
+	private static URI redirectTarget(URI from, String location) throws FetchException {
+		try {
+			return from.resolve(new URI(location));
+		}
+		catch (URISyntaxException ex) {
+			throw FetchException.upstream(
+					"the redirect from " + from.getHost() + " has an invalid Location header: " + ex.getReason(), null);
 		}
 	}
 
@@ -99,9 +118,9 @@ class UpstreamFetcher {
 				.header(HttpHeaders.USER_AGENT, this.properties.userAgent())
 				.exchange((request, response) -> {
 					int status = response.getStatusCode().value();
-					URI location = response.getHeaders().getLocation();
+					String location = response.getHeaders().getFirst(HttpHeaders.LOCATION);
 					if (REDIRECTS.contains(status) && location != null) {
-						return new Hop<>(url.resolve(location), null);
+						return new Hop<>(location, null);
 					}
 					return new Hop<>(null, new Fetched<>(url, status, statusLine(response), headers(response),
 							reader.read(response), redirects));

@@ -43,7 +43,9 @@ class DestinationPolicyTest {
 			"http://192.168.1.1/, 192.168.1.1", "http://0xc0.0xa8.1.1/, 192.168.1.1", "http://100.64.0.1/, 100.64.0.1",
 			"http://[fd12:3456::1]/, fd12:3456:0:0:0:0:0:1", "http://224.0.0.1/, 224.0.0.1",
 			"http://[ff02::1]/, ff02:0:0:0:0:0:0:1", "http://255.255.255.255/, 255.255.255.255",
-			"http://[::]/, 0:0:0:0:0:0:0:0", "https://127.0.0.1:8443/x, 127.0.0.1", "http://0.0.0.0:8080/, 0.0.0.0" })
+			"http://[::]/, 0:0:0:0:0:0:0:0", "http://[::0.0.0.2]/, 0:0:0:0:0:0:0:2",
+			"http://[::ffff:0:7f00:1]/, 0:0:0:0:ffff:0:7f00:1", "http://[64:ff9b:1::a00:1]/, 64:ff9b:1:0:0:0:a00:1",
+			"https://127.0.0.1:8443/x, 127.0.0.1", "http://0.0.0.0:8080/, 0.0.0.0" })
 	void refusesEverySpellingOfANonPublicAddress(String url, String address) {
 		assertThatExceptionOfType(FetchException.class).isThrownBy(() -> DEFAULT.check(URI.create(url)))
 			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(HttpStatus.FORBIDDEN))
@@ -64,6 +66,15 @@ class DestinationPolicyTest {
 	void aHostThatEndsInANumberButIsNoAddressIsMalformed(String url) {
 		assertThatExceptionOfType(FetchException.class).isThrownBy(() -> DEFAULT.check(URI.create(url)))
 			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(HttpStatus.BAD_REQUEST));
+	}
+
+	@ParameterizedTest
+	@ValueSource(
+			strings = { "http://93.184.216.34:0/", "http://93.184.216.34:65536/", "http://0x5d.184.216.34:99999/" })
+	void aPortOutsideTheRangeIsMalformed(String url) {
+		assertThatExceptionOfType(FetchException.class).isThrownBy(() -> DEFAULT.check(URI.create(url)))
+			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(HttpStatus.BAD_REQUEST))
+			.withMessageContaining("outside 1 to 65535");
 	}
 
 	@Test

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -99,13 +101,14 @@ class FetchControllerTest {
 			.contains("\"redirects\":5");
 	}
 
-	@Test
-	void refusesRedirectsBeyondTheLimit() throws Exception {
-		HttpResponse<String> response = fetch("/fetch", upstream.url("/redirect/5"));
+	@ParameterizedTest
+	@CsvSource({ "/redirect/5, more than 5 redirects", "/bad-location, invalid Location header" })
+	void aRedirectThatCannotBeFollowedIs502(String path, String detail) throws Exception {
+		HttpResponse<String> response = fetch("/fetch", upstream.url(path));
 
 		assertThat(response.statusCode()).isEqualTo(502);
 		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-		assertThat(response.body()).contains("more than 5 redirects");
+		assertThat(response.body()).contains(detail);
 	}
 
 	@Test
@@ -114,6 +117,18 @@ class FetchControllerTest {
 
 		assertThat(response.statusCode()).isEqualTo(403);
 		assertThat(response.body()).contains("169.254.169.254").contains("link-local");
+	}
+
+	@Test
+	void anUnreadableContentTypeIsPassedOnAsBytes() throws Exception {
+		HttpResponse<String> json = fetch("/fetch", upstream.url("/odd-type"));
+		HttpResponse<String> raw = fetch("/fetch/raw", upstream.url("/odd-type"));
+
+		assertThat(json.statusCode()).isEqualTo(200);
+		assertThat(json.body()).contains("\"body\":\"b2Rk\",\"bodyEncoding\":\"base64\",\"bodySize\":3");
+		assertThat(raw.statusCode()).isEqualTo(200);
+		assertThat(raw.headers().firstValue("Content-Type")).isEmpty();
+		assertThat(raw.body()).isEqualTo("odd");
 	}
 
 	@Test

@@ -58,6 +58,14 @@ final class Upstream implements AutoCloseable {
 			exchange.getResponseHeaders().add("Location", exchange.getRequestURI().getQuery());
 			send(exchange, 307, new byte[0]);
 		});
+		this.server.createContext("/bad-location", (exchange) -> {
+			exchange.getResponseHeaders().add("Location", "http://exa mple.com/");
+			send(exchange, 302, new byte[0]);
+		});
+		this.server.createContext("/odd-type", (exchange) -> {
+			exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=no-such-charset");
+			send(exchange, 200, "odd".getBytes(StandardCharsets.US_ASCII));
+		});
 		this.server.createContext("/agent", (exchange) -> {
 			exchange.getResponseHeaders().add("Content-Type", "text/plain");
 			send(exchange, 200, exchange.getRequestHeaders().getFirst("User-Agent").getBytes(StandardCharsets.UTF_8));
