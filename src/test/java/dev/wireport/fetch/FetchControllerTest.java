@@ -8,10 +8,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -154,6 +156,17 @@ class FetchControllerTest {
 
 		assertThat(response.statusCode()).isEqualTo(502);
 		assertThat(response.body()).contains("\"title\":\"Upstream unreachable\"");
+	}
+
+	@Test
+	void anUpstreamCertificateTheJdkDoesNotTrustIs502(@TempDir Path directory) throws Exception {
+		try (TlsUpstream tls = new TlsUpstream(directory)) {
+			HttpResponse<String> response = fetch("/fetch", "https://localhost:" + tls.port() + "/");
+
+			assertThat(response.statusCode()).isEqualTo(502);
+			assertThat(response.body()).contains("\"title\":\"Upstream unreachable\"")
+				.contains("SSLHandshakeException");
+		}
 	}
 
 	@Test
