@@ -85,8 +85,13 @@ class DestinationPolicy {
 		if (!this.allow.isEmpty() && !allowed) {
 			throw FetchException.refused(where + " is not on the allow list");
 		}
+		// Only an address range vouches for a non-public address: a host name on the
+		// allow
+		// list could be made to resolve into the network.
+		boolean rangeAllowed = this.allow.stream()
+			.anyMatch((entry) -> entry.range() != null && entry.matches(host, address));
 		AddressKind kind = AddressKind.of(address);
-		if (allowed || kind == AddressKind.PUBLIC
+		if (rangeAllowed || kind == AddressKind.PUBLIC
 				|| (this.properties.allowPrivateAddresses() && PRIVATE_KINDS.contains(kind))) {
 			return;
 		}

@@ -17,8 +17,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxRedirects redirects followed at most, each checked like the first URL
  * @param userAgent the {@code User-Agent} sent upstream
  * @param allow when not empty, only these hosts (exact, or {@code .suffix} for
- * subdomains) and address ranges (CIDR) are fetched; an entry here also permits
- * non-public addresses
+ * subdomains) and address ranges (CIDR) are fetched; an address range here also permits
+ * the non-public addresses it covers
  * @param deny hosts and address ranges never fetched, whatever else allows them
  * @param allowPrivateAddresses also fetch loopback, private, carrier-grade NAT and
  * unique-local addresses, for trusted networks and tests (link-local, multicast and the

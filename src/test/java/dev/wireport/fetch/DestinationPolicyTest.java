@@ -111,6 +111,15 @@ class DestinationPolicyTest {
 	}
 
 	@Test
+	void anAllowedHostNameDoesNotVouchForANonPublicAddress() {
+		DestinationPolicy lists = policy(List.of("localhost"), List.of(), false);
+
+		assertThatExceptionOfType(FetchException.class)
+			.isThrownBy(() -> lists.check(URI.create("http://localhost:8080/")))
+			.withMessageContaining("is a loopback address");
+	}
+
+	@Test
 	void aDeniedHostIsRefusedWithItsSubdomains() {
 		DestinationPolicy lists = policy(List.of(), List.of(".internal.example", "localhost"), true);
 
