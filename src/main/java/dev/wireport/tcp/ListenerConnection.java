@@ -58,6 +58,8 @@ class ListenerConnection extends TcpNetConnection {
 
 	private final ReadAheadInputStream input;
 
+	private final WatchedOutputStream socketOutput;
+
 	private final OutputStream output;
 
 	private final FrameCodec codec;
@@ -83,7 +85,8 @@ class ListenerConnection extends TcpNetConnection {
 		this.connections = connections;
 		this.codec = codec;
 		try {
-			this.output = new BufferedOutputStream(socket.getOutputStream(), WRITE_BUFFER_SIZE);
+			this.socketOutput = new WatchedOutputStream(socket.getOutputStream());
+			this.output = new BufferedOutputStream(this.socketOutput, WRITE_BUFFER_SIZE);
 			this.input = new ReadAheadInputStream(socket.getInputStream(), READ_BUFFER_SIZE, this::beforeWait);
 		}
 		catch (IOException ex) {
@@ -162,6 +165,16 @@ class ListenerConnection extends TcpNetConnection {
 					getHostAddress(), IpHeaders.REMOTE_PORT, getPort());
 		}
 		return this.messageHeaders;
+	}
+
+	/**
+	 * How long the write under way has been blocked.
+	 * @param now the current {@link System#nanoTime()}
+	 * @return nanoseconds, 0 when no write is under way
+	 */
+	long writeBlockedNanos(long now) {
+		long since = this.socketOutput.blockedSince();
+		return (since == 0) ? 0 : now - since;
 	}
 
 	void startFrame() {

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The open connections of one listener: enforces the connection limit and drains them at
- * shutdown.
+ * The open connections of one listener: enforces the connection limit, closes those whose
+ * replies stall, and drains them at shutdown.
  */
 class ListenerConnections {
 
@@ -77,6 +77,27 @@ class ListenerConnections {
 				finally {
 					this.lock.unlock();
 				}
+			}
+		}
+	}
+
+	/**
+	 * Closes every connection whose reply has been blocked longer than the write timeout;
+	 * closing the socket ends the blocked write with an error, and the connection's
+	 * thread cleans up as for any failed connection.
+	 */
+	void closeStalledWriters() {
+		long limit = this.settings.writeTimeout().toNanos();
+		long now = System.nanoTime();
+		for (ListenerConnection connection : this.open) {
+			if (connection.writeBlockedNanos(now) > limit && connection.isOpen()) {
+				this.metrics.stalled.increment();
+				logger.warn(
+						"listener={} connection={} remote={}:{} closed: a reply stayed unwritten for over {}ms "
+								+ "(the peer stopped reading, or vanished)",
+						this.settings.name(), connection.getConnectionId(), connection.getHostAddress(),
+						connection.getPort(), this.settings.writeTimeout().toMillis());
+				connection.close();
 			}
 		}
 	}

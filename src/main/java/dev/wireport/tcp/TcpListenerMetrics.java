@@ -34,6 +34,8 @@ final class TcpListenerMetrics {
 
 	final Counter refused;
 
+	final Counter stalled;
+
 	private final Map<FrameException.Reason, Counter> rejected = new EnumMap<>(FrameException.Reason.class);
 
 	TcpListenerMetrics(String listener, AtomicInteger activeConnections, MeterRegistry registry) {
@@ -59,6 +61,9 @@ final class TcpListenerMetrics {
 				registry);
 		this.refused = counter("wireport.tcp.connections.refused",
 				"TCP connections refused because the listener was at its connection limit", listener, registry);
+		this.stalled = counter("wireport.tcp.connections.stalled",
+				"TCP connections closed because a reply stayed unwritten longer than the write timeout", listener,
+				registry);
 		Gauge.builder("wireport.tcp.connections.active", activeConnections, AtomicInteger::get)
 			.description("TCP connections open now")
 			.tag("listener", listener)

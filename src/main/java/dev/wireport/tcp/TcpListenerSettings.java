@@ -19,6 +19,7 @@ import org.springframework.boot.logging.LogLevel;
  * @param idleTimeout idle connections are closed after this (zero: never)
  * @param frameTimeout a frame must be complete this long after its first byte (zero:
  * never)
+ * @param writeTimeout a reply blocked this long closes the connection (zero: never)
  * @param maxConnections the most connections open at once
  * @param reply ack or echo
  * @param ack the acknowledgement bytes
@@ -28,8 +29,8 @@ import org.springframework.boot.logging.LogLevel;
  * @param keepAlive whether TCP keep-alive is on
  */
 public record TcpListenerSettings(String name, String host, int port, Framing framing, int maxFrameSize,
-		Duration idleTimeout, Duration frameTimeout, int maxConnections, ReplyMode reply, byte[] ack, LogLevel logLevel,
-		int backlog, boolean tcpNoDelay, boolean keepAlive) {
+		Duration idleTimeout, Duration frameTimeout, Duration writeTimeout, int maxConnections, ReplyMode reply,
+		byte[] ack, LogLevel logLevel, int backlog, boolean tcpNoDelay, boolean keepAlive) {
 
 	public FrameCodec codec() {
 		return this.framing.codec(this.maxFrameSize);

@@ -59,6 +59,8 @@ public class TcpListeners implements SmartLifecycle {
 
 	private final Map<String, Listener> listeners = new LinkedHashMap<>();
 
+	private WriteWatchdog watchdog;
+
 	private volatile boolean running;
 
 	public TcpListeners(TcpProperties properties, IntegrationFlowContext flowContext, MeterRegistry registry) {
@@ -69,6 +71,7 @@ public class TcpListeners implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		this.watchdog = new WriteWatchdog();
 		this.properties.listenerSettings().forEach(this::register);
 		for (Listener listener : this.listeners.values()) {
 			awaitBound(listener);
@@ -78,6 +81,7 @@ public class TcpListeners implements SmartLifecycle {
 
 	private void register(TcpListenerSettings settings) {
 		ListenerConnections connections = new ListenerConnections(settings, this.registry);
+		this.watchdog.watch(connections);
 		ServerSocketHolder serverSocket = new ServerSocketHolder();
 		FrameCodec codec = settings.codec();
 		TcpNetServerConnectionFactorySpec factory = Tcp.netServer(settings.port())
@@ -218,6 +222,7 @@ public class TcpListeners implements SmartLifecycle {
 				break;
 			}
 		}
+		this.watchdog.close();
 		this.running = false;
 	}
 

@@ -37,9 +37,9 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 
 	private static final List<Listener> DEFAULTS = List.of(
 			new Listener("seed", null, null, 9000, Framing.CHUNK, null, null, null, null, null, null, null, null, null,
-					null),
+					null, null),
 			new Listener("framed", null, null, 9080, Framing.LF, null, null, null, null, null, null, null, null, null,
-					null));
+					null, null));
 
 	public TcpProperties {
 		listeners = (listeners != null) ? List.copyOf(listeners) : List.of();
@@ -78,6 +78,9 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 	 * @param frameTimeout a frame must be complete this long after its first byte, or it
 	 * is refused and the connection closed, which cuts off clients that trickle bytes
 	 * (default 30s; 0 never)
+	 * @param writeTimeout a reply that cannot be written for this long, because the peer
+	 * stopped reading or vanished without a FIN, closes the connection (default 30s; 0
+	 * never)
 	 * @param maxConnections connections beyond this are refused at once (default 10000)
 	 * @param reply {@code ack} or {@code echo}
 	 * @param ack the acknowledgement text, sent in UTF-8 (default the seed's)
@@ -89,8 +92,8 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 	 * @param keepAlive TCP keep-alive probes find peers that vanished (default true)
 	 */
 	public record Listener(String name, Boolean enabled, String host, Integer port, Framing framing,
-			DataSize maxFrameSize, Duration idleTimeout, Duration frameTimeout, Integer maxConnections, ReplyMode reply,
-			String ack, LogLevel logLevel, Integer backlog, Boolean tcpNoDelay,
+			DataSize maxFrameSize, Duration idleTimeout, Duration frameTimeout, Duration writeTimeout,
+			Integer maxConnections, ReplyMode reply, String ack, LogLevel logLevel, Integer backlog, Boolean tcpNoDelay,
 			Boolean keepAlive) implements ListenerList.Configured<Listener> {
 
 		@Override
@@ -98,8 +101,9 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 			return new Listener(or(name, defaults.name), or(enabled, defaults.enabled), or(host, defaults.host),
 					or(port, defaults.port), or(framing, defaults.framing), or(maxFrameSize, defaults.maxFrameSize),
 					or(idleTimeout, defaults.idleTimeout), or(frameTimeout, defaults.frameTimeout),
-					or(maxConnections, defaults.maxConnections), or(reply, defaults.reply), or(ack, defaults.ack),
-					or(logLevel, defaults.logLevel), or(backlog, defaults.backlog), or(tcpNoDelay, defaults.tcpNoDelay),
+					or(writeTimeout, defaults.writeTimeout), or(maxConnections, defaults.maxConnections),
+					or(reply, defaults.reply), or(ack, defaults.ack), or(logLevel, defaults.logLevel),
+					or(backlog, defaults.backlog), or(tcpNoDelay, defaults.tcpNoDelay),
 					or(keepAlive, defaults.keepAlive));
 		}
 
@@ -114,6 +118,7 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 			}
 			Duration idle = timeout(property + ".idle-timeout", or(this.idleTimeout, Duration.ofMinutes(5)));
 			Duration frame = timeout(property + ".frame-timeout", or(this.frameTimeout, Duration.ofSeconds(30)));
+			Duration write = timeout(property + ".write-timeout", or(this.writeTimeout, Duration.ofSeconds(30)));
 			int limit = positive(property + ".max-connections", or(this.maxConnections, 10_000));
 			int checkedBacklog = positive(property + ".backlog", or(this.backlog, 1024));
 			String checkedHost = ListenerList.host(property + ".host", this.host);
@@ -125,8 +130,9 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 						"cannot be sent with framing " + checkedFraming.configName() + ": " + ackProblem);
 			}
 			return new TcpListenerSettings(checkedName, checkedHost, checkedPort, checkedFraming, (int) frameBytes,
-					idle, frame, limit, or(this.reply, ReplyMode.ACK), ackBytes, or(this.logLevel, LogLevel.INFO),
-					checkedBacklog, or(this.tcpNoDelay, true), or(this.keepAlive, true));
+					idle, frame, write, limit, or(this.reply, ReplyMode.ACK), ackBytes,
+					or(this.logLevel, LogLevel.INFO), checkedBacklog, or(this.tcpNoDelay, true),
+					or(this.keepAlive, true));
 		}
 
 		private static Duration timeout(String property, Duration timeout) {

@@ -1,11 +1,14 @@
 package dev.wireport.tcp;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -21,14 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Clients that misbehave: trickling bytes, resetting mid-frame. Each is cut off or
- * cleaned up, counted, and costs no other connection anything.
+ * Clients that misbehave: trickling bytes, resetting mid-frame, never reading their
+ * replies. Each is cut off or cleaned up, counted, and costs no other connection
+ * anything.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
 		properties = { "wireport.tcp.listeners[0].port=0", "wireport.tcp.listeners[1].port=0",
 				"wireport.tcp.listeners[2].name=guarded", "wireport.tcp.listeners[2].port=0",
 				"wireport.tcp.listeners[2].framing=lf", "wireport.tcp.listeners[2].reply=echo",
-				"wireport.tcp.listeners[2].frame-timeout=500ms", "wireport.tcp.listeners[2].idle-timeout=10s" })
+				"wireport.tcp.listeners[2].frame-timeout=500ms", "wireport.tcp.listeners[2].idle-timeout=10s",
+				"wireport.tcp.listeners[2].write-timeout=1s" })
 class TcpFaultsTest {
 
 	private static final FrameCodec LF = Framing.LF.codec(1024);
@@ -102,6 +107,45 @@ class TcpFaultsTest {
 
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.listeners.activeConnections("guarded") == activeBefore);
 		assertThat(count("wireport.tcp.connections.closed", "listener", "guarded") - closedBefore).isEqualTo(1);
+		try (WireClient next = new WireClient(this.listeners.port("guarded"))) {
+			next.write("next\n");
+			assertThat(next.receive(LF)).asString().isEqualTo("next");
+		}
+	}
+
+	/**
+	 * A peer that stops reading looks to the server exactly like one that vanished
+	 * without a FIN or a reset: replies pile up unacknowledged until the server's write
+	 * blocks. The write timeout closes it.
+	 */
+	@Test
+	void aPeerThatNeverReadsItsRepliesIsClosedByTheWriteTimeout() throws Exception {
+		double stalledBefore = count("wireport.tcp.connections.stalled", "listener", "guarded");
+		int activeBefore = this.listeners.activeConnections("guarded");
+		byte[] frame = ("x".repeat(1000) + "\n").getBytes(StandardCharsets.US_ASCII);
+		ExecutorService writer = Executors.newSingleThreadExecutor();
+		try (Socket deaf = new Socket()) {
+			deaf.setReceiveBufferSize(4096);
+			deaf.connect(new InetSocketAddress("127.0.0.1", this.listeners.port("guarded")), 5000);
+			// Bounded: 100 MB at most; the socket buffers on both sides hold a few MB.
+			Future<?> flood = writer.submit(() -> {
+				OutputStream out = deaf.getOutputStream();
+				for (int i = 0; i < 100_000; i++) {
+					out.write(frame);
+				}
+				return null;
+			});
+
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> count("wireport.tcp.connections.stalled", "listener", "guarded") - stalledBefore == 1);
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> this.listeners.activeConnections("guarded") == activeBefore);
+			// The server closed a socket with unread input: the peer's writes fail.
+			assertThat(flood).failsWithin(Duration.ofSeconds(5));
+		}
+		finally {
+			writer.shutdownNow();
+		}
 		try (WireClient next = new WireClient(this.listeners.port("guarded"))) {
 			next.write("next\n");
 			assertThat(next.receive(LF)).asString().isEqualTo("next");
