@@ -35,18 +35,17 @@ wait_port() { # port: bounded wait until something listens
   echo "nothing listens on $1" >&2; return 1
 }
 
-# wireport: both framings on their own listeners, logging per message off, the UDP
-# reply limit raised (every sender is 127.0.0.1), -Xmx512m as the memory target says.
+# wireport: both framings on their own listeners, per-message logging at its defaults
+# (info, at most 100 lines per second per listener), the UDP reply limit raised (every
+# sender is 127.0.0.1, one source), -Xmx512m as the memory target says.
 # shellcheck disable=SC2086
 $java -Xmx512m ${JAVA_OPTS:-} -jar "$root/target/wireport.jar" --server.port=18080 --management.server.port=18081 \
-  --wireport.tcp.listeners[0].port=19000 --wireport.tcp.listeners[0].framing=lf --wireport.tcp.listeners[0].log-level=off \
-  --wireport.tcp.listeners[0].name=lf \
+  --wireport.tcp.listeners[0].port=19000 --wireport.tcp.listeners[0].framing=lf --wireport.tcp.listeners[0].name=lf \
   --wireport.tcp.listeners[1].port=19004 --wireport.tcp.listeners[1].framing=length-header-4 \
-  --wireport.tcp.listeners[1].log-level=off --wireport.tcp.listeners[1].name=len4 \
+  --wireport.tcp.listeners[1].name=len4 \
   --wireport.tcp.listeners[1].max-connections=20000 --wireport.tcp.listeners[0].max-connections=20000 \
-  --wireport.udp.listeners[0].port=18090 --wireport.udp.listeners[0].log-level=off \
-  --wireport.udp.listeners[0].reply-rate=100000000 --wireport.udp.listeners[0].reply-burst=100000000 \
-  --logging.level.dev.wireport.web=warn >"$out/wireport.log" 2>&1 &
+  --wireport.udp.listeners[0].port=18090 \
+  --wireport.udp.listeners[0].reply-rate=100000000 --wireport.udp.listeners[0].reply-burst=100000000 >"$out/wireport.log" 2>&1 &
 wp=$!; pids+=("$wp")
 "$tools/bin/ref-tcpserver" -framing lf -addr 127.0.0.1:29000 & golf=$!; pids+=("$golf")
 "$tools/bin/ref-tcpserver" -framing len4 -addr 127.0.0.1:29004 & golen=$!; pids+=("$golen")

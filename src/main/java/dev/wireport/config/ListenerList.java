@@ -128,6 +128,20 @@ public final class ListenerList {
 		return host;
 	}
 
+	/**
+	 * A per-listener limit on per-message log lines.
+	 * @param property the property's name
+	 * @param value lines per second, 0 for no limit
+	 * @return the value, checked
+	 */
+	public static int logRate(String property, int value) {
+		if (value < 0) {
+			throw new InvalidConfigurationPropertyValueException(property, value,
+					"must be a number of lines per second, or 0 for no limit");
+		}
+		return value;
+	}
+
 	public static int positive(String property, int value) {
 		if (value < 1) {
 			throw new InvalidConfigurationPropertyValueException(property, value, "must be at least 1");

@@ -24,13 +24,14 @@ import org.springframework.boot.logging.LogLevel;
  * @param reply ack or echo
  * @param ack the acknowledgement bytes
  * @param logLevel the level of the per-message log line
+ * @param logRate the most per-message lines per second (0: no limit)
  * @param backlog the listen backlog
  * @param tcpNoDelay whether Nagle's algorithm is off
  * @param keepAlive whether TCP keep-alive is on
  */
 public record TcpListenerSettings(String name, String host, int port, Framing framing, int maxFrameSize,
 		Duration idleTimeout, Duration frameTimeout, Duration writeTimeout, int maxConnections, ReplyMode reply,
-		byte[] ack, LogLevel logLevel, int backlog, boolean tcpNoDelay, boolean keepAlive) {
+		byte[] ack, LogLevel logLevel, int logRate, int backlog, boolean tcpNoDelay, boolean keepAlive) {
 
 	public FrameCodec codec() {
 		return this.framing.codec(this.maxFrameSize);

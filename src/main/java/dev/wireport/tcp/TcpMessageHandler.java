@@ -4,7 +4,6 @@ import dev.wireport.payload.MessageLog;
 import dev.wireport.payload.Preview;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 import org.springframework.integration.core.GenericHandler;
 import org.springframework.integration.ip.IpHeaders;
@@ -20,17 +19,18 @@ class TcpMessageHandler implements GenericHandler<byte[]> {
 
 	private final TcpListenerSettings settings;
 
-	private final Level level;
+	private final MessageLog log;
 
 	TcpMessageHandler(TcpListenerSettings settings) {
 		this.settings = settings;
-		this.level = MessageLog.level(settings.logLevel());
+		this.log = new MessageLog(logger, settings.logLevel(), settings.logRate(),
+				"listener=" + settings.name() + " messages");
 	}
 
 	@Override
 	public Object handle(byte[] payload, MessageHeaders headers) {
-		if (this.level != null && logger.isEnabledForLevel(this.level)) {
-			logger.atLevel(this.level)
+		if (this.log.admit()) {
+			this.log.line()
 				.log("listener={} connection={} remote={}:{} size={} payload=\"{}\"", this.settings.name(),
 						headers.get(IpHeaders.CONNECTION_ID), headers.get(IpHeaders.IP_ADDRESS),
 						headers.get(IpHeaders.REMOTE_PORT), payload.length,

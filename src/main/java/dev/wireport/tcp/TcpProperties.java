@@ -37,9 +37,9 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 
 	private static final List<Listener> DEFAULTS = List.of(
 			new Listener("seed", null, null, 9000, Framing.CHUNK, null, null, null, null, null, null, null, null, null,
-					null, null),
+					null, null, null),
 			new Listener("framed", null, null, 9080, Framing.LF, null, null, null, null, null, null, null, null, null,
-					null, null));
+					null, null, null));
 
 	public TcpProperties {
 		listeners = (listeners != null) ? List.copyOf(listeners) : List.of();
@@ -85,7 +85,9 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 	 * @param reply {@code ack} or {@code echo}
 	 * @param ack the acknowledgement text, sent in UTF-8 (default the seed's)
 	 * @param logLevel the level at which each message is logged (default {@code info};
-	 * {@code off} for high rates)
+	 * {@code off} for none)
+	 * @param logRate the most messages logged per second, the others counted in one line
+	 * (default 100; 0 for no limit)
 	 * @param backlog the listen backlog (default 1024)
 	 * @param tcpNoDelay disables Nagle's algorithm so small replies leave at once
 	 * (default true)
@@ -93,8 +95,8 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 	 */
 	public record Listener(String name, Boolean enabled, String host, Integer port, Framing framing,
 			DataSize maxFrameSize, Duration idleTimeout, Duration frameTimeout, Duration writeTimeout,
-			Integer maxConnections, ReplyMode reply, String ack, LogLevel logLevel, Integer backlog, Boolean tcpNoDelay,
-			Boolean keepAlive) implements ListenerList.Configured<Listener> {
+			Integer maxConnections, ReplyMode reply, String ack, LogLevel logLevel, Integer logRate, Integer backlog,
+			Boolean tcpNoDelay, Boolean keepAlive) implements ListenerList.Configured<Listener> {
 
 		@Override
 		public Listener over(Listener defaults) {
@@ -103,7 +105,7 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 					or(idleTimeout, defaults.idleTimeout), or(frameTimeout, defaults.frameTimeout),
 					or(writeTimeout, defaults.writeTimeout), or(maxConnections, defaults.maxConnections),
 					or(reply, defaults.reply), or(ack, defaults.ack), or(logLevel, defaults.logLevel),
-					or(backlog, defaults.backlog), or(tcpNoDelay, defaults.tcpNoDelay),
+					or(logRate, defaults.logRate), or(backlog, defaults.backlog), or(tcpNoDelay, defaults.tcpNoDelay),
 					or(keepAlive, defaults.keepAlive));
 		}
 
@@ -131,8 +133,9 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 			}
 			return new TcpListenerSettings(checkedName, checkedHost, checkedPort, checkedFraming, (int) frameBytes,
 					idle, frame, write, limit, or(this.reply, ReplyMode.ACK), ackBytes,
-					or(this.logLevel, LogLevel.INFO), checkedBacklog, or(this.tcpNoDelay, true),
-					or(this.keepAlive, true));
+					or(this.logLevel, LogLevel.INFO),
+					ListenerList.logRate(property + ".log-rate", or(this.logRate, 100)), checkedBacklog,
+					or(this.tcpNoDelay, true), or(this.keepAlive, true));
 		}
 
 		private static Duration timeout(String property, Duration timeout) {

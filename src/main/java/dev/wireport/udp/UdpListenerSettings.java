@@ -17,10 +17,11 @@ import org.springframework.boot.logging.LogLevel;
  * @param replyRate replies per second per source address
  * @param replyBurst replies a source address may get at once
  * @param logLevel the level of the per-datagram log line
+ * @param logRate the most per-datagram lines per second (0: no limit)
  * @param queueCapacity datagrams that may wait for a handler
  * @param handlerThreads threads handling datagrams
  */
 public record UdpListenerSettings(String name, String host, int port, int maxDatagramSize, ReplyMode reply, byte[] ack,
-		boolean repliesEnabled, double replyRate, int replyBurst, LogLevel logLevel, int queueCapacity,
+		boolean repliesEnabled, double replyRate, int replyBurst, LogLevel logLevel, int logRate, int queueCapacity,
 		int handlerThreads) {
 }

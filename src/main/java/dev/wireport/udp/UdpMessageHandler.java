@@ -9,7 +9,6 @@ import dev.wireport.payload.MessageLog;
 import dev.wireport.payload.Preview;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 import org.springframework.integration.core.GenericHandler;
 import org.springframework.integration.ip.IpHeaders;
@@ -32,7 +31,7 @@ class UdpMessageHandler implements GenericHandler<byte[]> {
 
 	private final UdpListenerMetrics metrics;
 
-	private final Level level;
+	private final MessageLog log;
 
 	UdpMessageHandler(UdpListenerSettings settings, DatagramSocket socket, ReplyLimiter limiter,
 			UdpListenerMetrics metrics) {
@@ -40,7 +39,8 @@ class UdpMessageHandler implements GenericHandler<byte[]> {
 		this.socket = socket;
 		this.limiter = limiter;
 		this.metrics = metrics;
-		this.level = MessageLog.level(settings.logLevel());
+		this.log = new MessageLog(logger, settings.logLevel(), settings.logRate(),
+				"listener=" + settings.name() + " datagrams");
 	}
 
 	@Override
@@ -48,8 +48,8 @@ class UdpMessageHandler implements GenericHandler<byte[]> {
 		InetSocketAddress sender = (InetSocketAddress) headers.get(IpHeaders.PACKET_ADDRESS);
 		this.metrics.received.increment();
 		this.metrics.payloadReceived.increment(payload.length);
-		if (this.level != null && logger.isEnabledForLevel(this.level)) {
-			logger.atLevel(this.level)
+		if (this.log.admit()) {
+			this.log.line()
 				.log("listener={} remote={}:{} size={} payload=\"{}\"", this.settings.name(),
 						sender.getAddress().getHostAddress(), sender.getPort(), payload.length,
 						Preview.of(payload, MessageLog.PREVIEW_BYTES));

@@ -35,7 +35,7 @@ public record UdpProperties(List<Listener> listeners) {
 	public static final int LARGEST_DATAGRAM = 65_507;
 
 	private static final List<Listener> DEFAULTS = List
-		.of(new Listener("seed", null, null, 8090, null, null, null, null, null, null, null, null, null));
+		.of(new Listener("seed", null, null, 8090, null, null, null, null, null, null, null, null, null, null));
 
 	public UdpProperties {
 		listeners = (listeners != null) ? List.copyOf(listeners) : List.of();
@@ -70,13 +70,15 @@ public record UdpProperties(List<Listener> listeners) {
 	 * @param replyRate replies per second allowed to one source address (default 100)
 	 * @param replyBurst replies one source address may get at once (default 200)
 	 * @param logLevel the level of the per-datagram log line (default {@code info})
+	 * @param logRate the most datagrams logged per second, the others counted in one line
+	 * (default 100; 0 for no limit)
 	 * @param queueCapacity datagrams waiting for a handler thread; beyond it they are
 	 * dropped and counted (default 10000)
 	 * @param handlerThreads threads that log and answer datagrams (default 2)
 	 */
 	public record Listener(String name, Boolean enabled, String host, Integer port, DataSize maxDatagramSize,
 			ReplyMode reply, String ack, Boolean repliesEnabled, Double replyRate, Integer replyBurst,
-			LogLevel logLevel, Integer queueCapacity,
+			LogLevel logLevel, Integer logRate, Integer queueCapacity,
 			Integer handlerThreads) implements ListenerList.Configured<Listener> {
 
 		@Override
@@ -85,8 +87,8 @@ public record UdpProperties(List<Listener> listeners) {
 					or(port, defaults.port), or(maxDatagramSize, defaults.maxDatagramSize), or(reply, defaults.reply),
 					or(ack, defaults.ack), or(repliesEnabled, defaults.repliesEnabled),
 					or(replyRate, defaults.replyRate), or(replyBurst, defaults.replyBurst),
-					or(logLevel, defaults.logLevel), or(queueCapacity, defaults.queueCapacity),
-					or(handlerThreads, defaults.handlerThreads));
+					or(logLevel, defaults.logLevel), or(logRate, defaults.logRate),
+					or(queueCapacity, defaults.queueCapacity), or(handlerThreads, defaults.handlerThreads));
 		}
 
 		UdpListenerSettings settings(String property) {
@@ -111,6 +113,7 @@ public record UdpProperties(List<Listener> listeners) {
 			return new UdpListenerSettings(checkedName, checkedHost, checkedPort, (int) datagramBytes,
 					or(this.reply, ReplyMode.ACK), ackBytes, or(this.repliesEnabled, true), rate,
 					positive(property + ".reply-burst", or(this.replyBurst, 200)), or(this.logLevel, LogLevel.INFO),
+					ListenerList.logRate(property + ".log-rate", or(this.logRate, 100)),
 					positive(property + ".queue-capacity", or(this.queueCapacity, 10_000)),
 					positive(property + ".handler-threads", or(this.handlerThreads, 2)));
 		}

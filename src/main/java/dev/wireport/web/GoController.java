@@ -12,12 +12,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import dev.wireport.payload.MessageLog;
 import dev.wireport.payload.Preview;
 import dev.wireport.payload.StrictText;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.logging.LogLevel;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -48,8 +50,11 @@ class GoController {
 
 	private final GoProperties properties;
 
+	private final MessageLog log;
+
 	GoController(GoProperties properties) {
 		this.properties = properties;
+		this.log = new MessageLog(logger, LogLevel.INFO, properties.logRate(), "/go requests");
 	}
 
 	/**
@@ -81,9 +86,12 @@ class GoController {
 		}
 		String remote = request.getRemoteAddr() + ":" + request.getRemotePort();
 		Map<String, List<String>> headers = headers(request);
-		logger.info("remote={} method={} path={} headers={} body({} bytes)=\"{}\"", remote, request.getMethod(),
-				request.getRequestURI(), redacted(headers), body.length,
-				Preview.of(body, (int) this.properties.logBodyBytes().toBytes()));
+		if (this.log.admit()) {
+			this.log.line()
+				.log("remote={} method={} path={} headers={} body({} bytes)=\"{}\"", remote, request.getMethod(),
+						request.getRequestURI(), redacted(headers), body.length,
+						Preview.of(body, (int) this.properties.logBodyBytes().toBytes()));
+		}
 		if (wantsJson(request)) {
 			String text = StrictText.decode(body, StandardCharsets.UTF_8);
 			return ResponseEntity.ok()

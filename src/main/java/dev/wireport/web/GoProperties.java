@@ -1,5 +1,7 @@
 package dev.wireport.web;
 
+import dev.wireport.config.ListenerList;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -10,9 +12,12 @@ import org.springframework.util.unit.DataSize;
  *
  * @param maxBodySize larger request bodies get 413
  * @param logBodyBytes how much of a body the request log line shows
+ * @param logRate the most requests logged per second, the others counted in one line (0
+ * for no limit)
  */
 @ConfigurationProperties("wireport.web.go")
-public record GoProperties(@DefaultValue("1MB") DataSize maxBodySize, @DefaultValue("256B") DataSize logBodyBytes) {
+public record GoProperties(@DefaultValue("1MB") DataSize maxBodySize, @DefaultValue("256B") DataSize logBodyBytes,
+		@DefaultValue("100") int logRate) {
 
 	public GoProperties {
 		if (maxBodySize.toBytes() < 0 || maxBodySize.toBytes() > Integer.MAX_VALUE - 8) {
@@ -23,6 +28,7 @@ public record GoProperties(@DefaultValue("1MB") DataSize maxBodySize, @DefaultVa
 			throw new InvalidConfigurationPropertyValueException("wireport.web.go.log-body-bytes", logBodyBytes,
 					"must be between 0B and 1MB");
 		}
+		ListenerList.logRate("wireport.web.go.log-rate", logRate);
 	}
 
 }

@@ -85,7 +85,7 @@ class TcpPropertiesTest {
 	@Test
 	void anIndexSetOnTheCommandLineKeepsTheOtherDefaults() {
 		TcpProperties properties = new TcpProperties(List.of(new TcpProperties.Listener(null, null, null, 0, null, null,
-				null, null, null, null, ReplyMode.ECHO, null, null, null, null, null)), Duration.ZERO);
+				null, null, null, null, ReplyMode.ECHO, null, null, null, null, null, null)), Duration.ZERO);
 
 		assertThat(properties.listenerSettings())
 			.extracting(TcpListenerSettings::name, TcpListenerSettings::port, TcpListenerSettings::framing,
@@ -97,7 +97,7 @@ class TcpPropertiesTest {
 	@Test
 	void aListenerCanBeSwitchedOff() {
 		TcpProperties properties = new TcpProperties(List.of(new TcpProperties.Listener(null, false, null, null, null,
-				null, null, null, null, null, null, null, null, null, null, null)), Duration.ZERO);
+				null, null, null, null, null, null, null, null, null, null, null, null)), Duration.ZERO);
 
 		assertThat(properties.listenerSettings()).extracting(TcpListenerSettings::name).containsExactly("framed");
 	}

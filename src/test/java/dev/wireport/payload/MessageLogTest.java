@@ -1,0 +1,72 @@
+package dev.wireport.payload;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.logging.LogLevel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class MessageLogTest {
+
+	private final Logger logger = (Logger) LoggerFactory.getLogger(MessageLogTest.class);
+
+	private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+	@BeforeEach
+	void capture() {
+		this.logger.setLevel(Level.INFO);
+		this.appender.start();
+		this.logger.addAppender(this.appender);
+	}
+
+	@AfterEach
+	void release() {
+		this.logger.detachAppender(this.appender);
+	}
+
+	private List<String> lines() {
+		return this.appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+	}
+
+	@Test
+	void linesBeyondTheRateAreCountedAndTheCountIsLoggedTheNextSecond() {
+		MessageLog log = new MessageLog(this.logger, LogLevel.INFO, 3, "listener=t messages");
+		// Far more than a second's worth is unlikely to span three seconds: at most one
+		// window change during the burst, so at most 6 get through.
+		long admitted = IntStream.range(0, 1000).filter((i) -> log.admit()).count();
+		assertThat(admitted).isBetween(3L, 6L);
+
+		// Every call in the rest of this second is refused; the first in the next second
+		// is
+		// admitted after the count of those refused is logged.
+		await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).until(log::admit);
+		assertThat(lines()).isNotEmpty()
+			.allMatch((line) -> line.matches("listener=t messages: \\d+ not logged \\(log-rate 3 lines per second\\)"));
+	}
+
+	@Test
+	void rateZeroLogsEveryMessage() {
+		MessageLog log = new MessageLog(this.logger, LogLevel.INFO, 0, "listener=t messages");
+		assertThat(IntStream.range(0, 10_000).allMatch((i) -> log.admit())).isTrue();
+	}
+
+	@Test
+	void offOrBelowTheLoggersLevelLogsNothing() {
+		assertThat(new MessageLog(this.logger, LogLevel.OFF, 0, "x").admit()).isFalse();
+		assertThat(new MessageLog(this.logger, LogLevel.DEBUG, 0, "x").admit()).isFalse();
+		assertThat(new MessageLog(this.logger, LogLevel.WARN, 0, "x").admit()).isTrue();
+	}
+
+}
