@@ -12,11 +12,11 @@ import org.springframework.util.IdGenerator;
 class MessagingConfiguration {
 
 	/**
-	 * Every message, and every copy the gateway makes of it, gets an id. The default
-	 * generator draws random bits from one shared generator, which profiling showed as
-	 * the largest single cost per TCP message under load; ids only need to be unique
-	 * within this process, which an incrementing counter guarantees. Spring Integration
-	 * installs this bean as the id generator of all message headers.
+	 * Every message, and every copy a flow makes of it, gets an id. The default generator
+	 * draws random bits from one shared generator, which profiling showed as the largest
+	 * single cost per TCP message under load; ids only need to be unique within this
+	 * process, which an incrementing counter guarantees. Spring Integration installs this
+	 * bean as the id generator of all message headers.
 	 * @return the id generator
 	 */
 	@Bean

@@ -43,8 +43,8 @@ class FrameMapper extends TcpMessageMapper {
 			byte[] payload = (byte[]) connection.getPayload();
 			listenerConnection.decoded();
 			this.metrics.received(payload);
-			// Only the headers the flow uses, prepared once per connection: every header
-			// is copied again at each step of the gateway.
+			// Only the headers the flow uses, prepared once per connection: the message
+			// copies them into a header map of its own.
 			return new GenericMessage<>(payload, listenerConnection.messageHeaders());
 		}
 		catch (UncheckedIOException ex) {

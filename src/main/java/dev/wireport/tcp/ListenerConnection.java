@@ -20,7 +20,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
 import org.springframework.messaging.Message;
-import org.springframework.messaging.MessagingException;
 
 /**
  * A server connection served by its own thread (a virtual thread on Java 21+), read
@@ -187,7 +186,9 @@ class ListenerConnection extends TcpNetConnection {
 	}
 
 	/**
-	 * Writes the reply to the message read last and counts it as replied.
+	 * Writes the reply to the message read last and counts it as replied. A reply that
+	 * cannot be written means the peer is gone or was cut off (see
+	 * {@link WriteWatchdog}); the connection is closed, and there is nobody left to tell.
 	 */
 	@Override
 	public void send(Message<?> message) {
@@ -196,8 +197,9 @@ class ListenerConnection extends TcpNetConnection {
 			write(reply);
 		}
 		catch (IOException ex) {
+			logger.debug("Reply to {} not written, closing: {}", getConnectionId(), ex.getMessage());
 			closeConnection(true);
-			throw new MessagingException(message, "Failed to send the reply", ex);
+			return;
 		}
 		this.connections.metrics().replied(reply, System.nanoTime() - this.decodedAt);
 	}

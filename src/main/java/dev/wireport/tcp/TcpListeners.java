@@ -35,9 +35,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Starts one Spring Integration flow per configured TCP listener,
- * {@code inbound gateway -> TcpMessageHandler}, fails start-up if a listener cannot bind,
- * and drains the listeners at shutdown: stop accepting, answer the messages already
- * received, then close.
+ * {@code inbound adapter -> TcpMessageHandler -> outbound adapter} on one server
+ * connection factory, fails start-up if a listener cannot bind, and drains the listeners
+ * at shutdown: stop accepting, answer the messages already received, then close.
  */
 @Component
 public class TcpListeners implements SmartLifecycle {
@@ -98,8 +98,13 @@ public class TcpListeners implements SmartLifecycle {
 			.connectionSupport((socket, server, lookupHost, publisher, factoryName) -> new ListenerConnection(socket,
 					publisher, factoryName, connections, codec))
 			.taskExecutor(connectionThreads(settings.name()));
-		IntegrationFlow flow = IntegrationFlow.from(Tcp.inboundGateway(factory))
-			.handle(byte[].class, new TcpMessageHandler(settings))
+		// Collaborating channel adapters rather than an inbound gateway: the gateway
+		// sends
+		// each message through a temporary reply channel, with a copy of the message for
+		// it; the outbound adapter writes the reply to the connection its header names.
+		IntegrationFlow flow = IntegrationFlow.from(Tcp.inboundAdapter(factory))
+			.handle(new TcpMessageHandler(settings))
+			.handle(Tcp.outboundAdapter(factory.getObject()))
 			.get();
 		Listener listener = new Listener(settings, factory.getObject(), serverSocket, connections,
 				new CompletableFuture<>());
