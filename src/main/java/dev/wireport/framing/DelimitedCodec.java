@@ -74,16 +74,34 @@ public final class DelimitedCodec implements FrameCodec {
 				throw new FrameException(FrameException.Reason.TOO_LARGE, "frame exceeds the maximum frame size of "
 						+ this.maxFrameSize + " bytes (no terminator within the limit)");
 			}
-			int next = in.read();
-			if (next < 0) {
-				throw FrameCodec.endedMidFrame(startBytes + length);
-			}
 			if (length == buffer.length) {
 				buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, limit + 1));
 			}
-			buffer[length++] = (byte) next;
+			int read = readThroughTerminator(in, buffer, length);
+			if (read < 0) {
+				throw FrameCodec.endedMidFrame(startBytes + length);
+			}
+			length += read;
 		}
 		return Arrays.copyOf(buffer, length - this.terminator.length);
+	}
+
+	/**
+	 * Reads into the rest of {@code buffer}, stopping after the terminator's last byte:
+	 * from a connection's read-ahead buffer in one copy, from any other stream a byte at
+	 * a time, so that nothing past the frame is consumed.
+	 */
+	private int readThroughTerminator(InputStream in, byte[] buffer, int length) throws IOException {
+		byte last = this.terminator[this.terminator.length - 1];
+		if (in instanceof ReadAheadInputStream readAhead) {
+			return readAhead.readThrough(last, buffer, length, buffer.length - length);
+		}
+		int next = in.read();
+		if (next < 0) {
+			return -1;
+		}
+		buffer[length] = (byte) next;
+		return 1;
 	}
 
 	private boolean endsWithTerminator(byte[] buffer, int length) {

@@ -92,6 +92,37 @@ public class ReadAheadInputStream extends InputStream {
 	}
 
 	/**
+	 * Reads up to {@code length} bytes, stopping after the first {@code delimiter}: the
+	 * delimited codecs take a frame's bytes in one copy instead of one call per byte.
+	 * Like {@link #read(byte[], int, int)} it waits only when nothing is buffered.
+	 * @param delimiter the byte to stop after
+	 * @param target where the bytes go
+	 * @param offset the first index to fill
+	 * @param length the most bytes to read
+	 * @return the number of bytes read, the last one being {@code delimiter} if it was
+	 * found; -1 at the end of the stream
+	 * @throws IOException if reading the source fails
+	 */
+	public int readThrough(byte delimiter, byte[] target, int offset, int length) throws IOException {
+		Objects.checkFromIndexSize(offset, length, target.length);
+		if (length == 0) {
+			return 0;
+		}
+		if (this.position == this.limit && !fill()) {
+			return -1;
+		}
+		int end = Math.min(this.limit, this.position + length);
+		int scan = this.position;
+		while (scan < end && this.buffer[scan] != delimiter) {
+			scan++;
+		}
+		int count = ((scan < end) ? scan + 1 : end) - this.position;
+		System.arraycopy(this.buffer, this.position, target, offset, count);
+		this.position += count;
+		return count;
+	}
+
+	/**
 	 * Refills the empty buffer with one read of the source.
 	 * @return {@code false} at the end of the stream
 	 * @throws IOException if the read fails

@@ -1,6 +1,7 @@
 package dev.wireport.framing;
 
 import java.io.IOException;
+import java.io.InputStream;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -24,7 +25,10 @@ class FrameCodecFuzzTest {
 		int limit = data.consumeInt(1, 4096);
 		int step = data.consumeInt(1, 512);
 		FrameCodec codec = framing.codec(limit);
-		ChunkedInput in = new ChunkedInput(data.consumeRemainingAsBytes(), step);
+		boolean readAhead = data.consumeBoolean();
+		InputStream chunks = new ChunkedInput(data.consumeRemainingAsBytes(), step);
+		// Half the time as on a connection: through a read-ahead buffer.
+		InputStream in = readAhead ? new ReadAheadInputStream(chunks, step) : chunks;
 		try {
 			for (int frames = 0; frames < 10_000; frames++) {
 				assertThat(codec.deserialize(in).length).isLessThanOrEqualTo(codec.maxFrameSize());
