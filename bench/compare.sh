@@ -8,6 +8,9 @@
 #
 #   bench/compare.sh [OUT_DIR]        env: REPS (3), JAVA (java), JAVA_OPTS, SKIP_HOLD=1
 #
+# Writes results.jsonl, summary.md (every figure per case), ratios.md and chart.svg
+# (bench/report.py) to OUT_DIR.
+#
 # Needs: the shared benchmark tools beside the project (../shared/bench, built here
 # with their build.sh, which installs golang-go if missing), wrk (apt-get install wrk),
 # and target/wireport.jar (./mvnw -B package -DskipTests).
@@ -51,6 +54,12 @@ wp=$!; pids+=("$wp")
 "$tools/bin/ref-tcpserver" -framing len4 -addr 127.0.0.1:29004 & golen=$!; pids+=("$golen")
 "$tools/bin/ref-udpserver" -addr 127.0.0.1:28090 & goudp=$!; pids+=("$goudp")
 "$tools/bin/ref-httpserver" -addr 127.0.0.1:28080 & gohttp=$!; pids+=("$gohttp")
+# Something else on these ports would be measured instead: wireport must be the one up.
+for _ in $(seq 1 300); do
+  kill -0 "$wp" 2>/dev/null || { echo "wireport did not start: see $out/wireport.log" >&2; exit 1; }
+  grep -q "Started WireportApplication" "$out/wireport.log" && break
+  sleep 0.2
+done
 for p in 18080 19000 19004 29000 29004 28080; do wait_port "$p"; done
 
 export M_RR1=${M_RR1:-60000} M_RR16=${M_RR16:-15000} M_RR256=${M_RR256:-1000} M_PIPE=${M_PIPE:-150000}
@@ -68,7 +77,11 @@ for rep in $(seq 1 "$reps"); do
     udp "wireport|udp-rr$c|pin=none|rep=$rep" 127.0.0.1:18090 "$wp" "$c" 20000
     udp "go-ref|udp-rr$c|pin=none|rep=$rep" 127.0.0.1:28090 "$goudp" "$c" 20000
   done
-  [ "$rep" = 1 ] && ./httpbench.py warmup http://127.0.0.1:18080/go "$wp" -t2 -c64 -d5s >/dev/null
+    # Tomcat's and Spring MVC's paths take tens of seconds under load before the JIT has
+  # compiled them (the compiler threads share the 2 cores with the load): 30 s first.
+  if [ "$rep" = 1 ]; then
+    for _ in 1 2 3; do ./httpbench.py warmup http://127.0.0.1:18080/go "$wp" -t2 -c64 -d10s >/dev/null; done
+  fi
   ./httpbench.py "wireport|http-go|pin=none|rep=$rep" http://127.0.0.1:18080/go "$wp" >>"$results"
   ./httpbench.py "go-ref|http-go|pin=none|rep=$rep" http://127.0.0.1:28080/go "$gohttp" >>"$results"
 done
@@ -79,3 +92,4 @@ if [ "${SKIP_HOLD:-0}" != 1 ]; then
     -label "go-ref|tcp-hold10k|pin=none|rep=1" >>"$results" || true
 fi
 ./summarize.py "$results" | tee "$out/summary.md"
+"$root/bench/report.py" "$results" "$out"
