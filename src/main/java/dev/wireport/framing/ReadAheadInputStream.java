@@ -165,6 +165,14 @@ public class ReadAheadInputStream extends InputStream {
 	}
 
 	/**
+	 * Whether a read of the source is under way, which may be waiting for the peer.
+	 * @return {@code true} while the source is being read
+	 */
+	public boolean waiting() {
+		return this.refilling;
+	}
+
+	/**
 	 * Runs before each read of the source, which may wait for the peer.
 	 */
 	@FunctionalInterface

@@ -2,7 +2,7 @@ package dev.wireport.tcp;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.SocketTimeoutException;
+
 import java.util.Map;
 
 import dev.wireport.framing.FrameException;
@@ -49,9 +49,9 @@ class FrameMapper extends TcpMessageMapper {
 		}
 		catch (UncheckedIOException ex) {
 			IOException cause = ex.getCause();
-			if (cause instanceof SocketTimeoutException && listenerConnection.inFrame()) {
-				// The peer went quiet in the middle of a frame: a frame timeout, not
-				// idling.
+			if (cause instanceof FrameException && listenerConnection.timedOut()) {
+				// The watchdog ended a wait in the middle of a frame: the stream ended
+				// there because of the timeout, not because the peer closed it.
 				cause = listenerConnection.frameTimedOut();
 			}
 			if (cause instanceof FrameException frame) {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -68,7 +69,16 @@ class ListenerConnection extends TcpNetConnection {
 	private Map<String, Object> messageHeaders;
 
 	/** When the frame being read must be complete, 0 between frames. */
-	private long frameDeadline;
+	private volatile long frameDeadline;
+
+	/** When the thread last began to wait for the peer. */
+	private volatile long waitingSince;
+
+	/** Whether that wait is in the middle of a frame. */
+	private volatile boolean waitingInFrame;
+
+	/** Set when the watchdog ended the connection's wait for being past a timeout. */
+	private volatile boolean timedOut;
 
 	/** When the message being answered was read whole; one message at a time. */
 	private long decodedAt;
@@ -122,40 +132,84 @@ class ListenerConnection extends TcpNetConnection {
 
 	/**
 	 * Before the thread waits for the peer: replies held back go out, and the wait is
-	 * bounded by the idle timeout between frames, or by what is left of the frame timeout
-	 * in the middle of one.
+	 * noted for the {@link ConnectionWatchdog}, which bounds it by the idle timeout
+	 * between frames, or by the frame timeout in the middle of one.
 	 */
 	private void beforeWait(boolean inFrame) throws IOException {
 		this.output.flush();
-		TcpListenerSettings settings = this.connections.settings();
-		long idleMillis = settings.idleTimeout().toMillis();
-		if (!inFrame || settings.frameTimeout().isZero()) {
-			this.frameDeadline = 0;
-			this.socket.setSoTimeout((int) idleMillis);
-			return;
-		}
 		long now = System.nanoTime();
-		if (this.frameDeadline == 0) {
-			this.frameDeadline = now + settings.frameTimeout().toNanos();
+		Duration frameTimeout = this.connections.settings().frameTimeout();
+		if (!inFrame || frameTimeout.isZero()) {
+			this.frameDeadline = 0;
 		}
-		long leftMillis = (this.frameDeadline - now) / 1_000_000;
-		if (leftMillis <= 0) {
+		else if (this.frameDeadline == 0) {
+			this.frameDeadline = now + frameTimeout.toNanos();
+		}
+		else if (now - this.frameDeadline >= 0) {
 			throw frameTimedOut();
 		}
-		this.socket.setSoTimeout((int) ((idleMillis > 0) ? Math.min(idleMillis, leftMillis) : leftMillis));
+		this.waitingInFrame = inFrame;
+		this.waitingSince = now;
 	}
 
 	/**
-	 * Whether the read that timed out was waiting for the rest of a frame.
-	 * @return {@code true} if part of a frame had been read
+	 * Which timeout, if any, this connection is past.
+	 * @param now the current {@link System#nanoTime()}
+	 * @return the timeout, or {@code null}
 	 */
-	boolean inFrame() {
-		return this.input.inFrame();
+	Timeout pastTimeout(long now) {
+		TcpListenerSettings settings = this.connections.settings();
+		Duration write = settings.writeTimeout();
+		if (!write.isZero() && writeBlockedNanos(now) > write.toNanos()) {
+			return Timeout.WRITE;
+		}
+		if (!this.input.waiting() || this.timedOut) {
+			return null;
+		}
+		long frameDeadline = this.frameDeadline;
+		if (this.waitingInFrame && frameDeadline != 0) {
+			return (now - frameDeadline >= 0) ? Timeout.FRAME : null;
+		}
+		Duration idle = settings.idleTimeout();
+		return (!idle.isZero() && now - this.waitingSince > idle.toNanos()) ? Timeout.IDLE : null;
+	}
+
+	/**
+	 * Ends the wait for the peer: the read sees the end of the stream, and the connection
+	 * closes as after a half-close, with an error reply if a frame was unfinished.
+	 */
+	void expire() {
+		this.timedOut = true;
+		try {
+			shutdownInput();
+		}
+		catch (IOException ex) {
+			logger.debug("Could not end the wait of {}: {}", getConnectionId(), ex.getMessage());
+			close();
+		}
+	}
+
+	/**
+	 * Whether the watchdog ended this connection's wait.
+	 * @return {@code true} after {@link #expire()}
+	 */
+	boolean timedOut() {
+		return this.timedOut;
 	}
 
 	FrameException frameTimedOut() {
-		return new FrameException(FrameException.Reason.TIMEOUT, "frame not completed within the frame timeout of "
-				+ this.connections.settings().frameTimeout().toMillis() + "ms");
+		TcpListenerSettings settings = this.connections.settings();
+		String timeout = settings.frameTimeout().isZero()
+				? "the idle timeout of " + settings.idleTimeout().toMillis() + "ms"
+				: "the frame timeout of " + settings.frameTimeout().toMillis() + "ms";
+		return new FrameException(FrameException.Reason.TIMEOUT, "frame not completed within " + timeout);
+	}
+
+	/** The timeouts the {@link ConnectionWatchdog} enforces. */
+	enum Timeout {
+
+		IDLE, FRAME, WRITE
+
 	}
 
 	Map<String, Object> messageHeaders() {
@@ -188,7 +242,8 @@ class ListenerConnection extends TcpNetConnection {
 	/**
 	 * Writes the reply to the message read last and counts it as replied. A reply that
 	 * cannot be written means the peer is gone or was cut off (see
-	 * {@link WriteWatchdog}); the connection is closed, and there is nobody left to tell.
+	 * {@link ConnectionWatchdog}); the connection is closed, and there is nobody left to
+	 * tell.
 	 */
 	@Override
 	public void send(Message<?> message) {

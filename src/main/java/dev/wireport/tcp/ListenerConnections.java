@@ -1,6 +1,7 @@
 package dev.wireport.tcp;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,15 +83,16 @@ class ListenerConnections {
 	}
 
 	/**
-	 * Closes every connection whose reply has been blocked longer than the write timeout;
-	 * closing the socket ends the blocked write with an error, and the connection's
-	 * thread cleans up as for any failed connection.
+	 * Ends every connection past one of its timeouts. A blocked reply closes the socket,
+	 * which ends the write with an error; an idle or unfinished wait ends the socket's
+	 * input, so the connection closes as after a half-close (see
+	 * {@link ListenerConnection#expire()}).
 	 */
-	void closeStalledWriters() {
-		long limit = this.settings.writeTimeout().toNanos();
+	void enforceTimeouts() {
 		long now = System.nanoTime();
 		for (ListenerConnection connection : this.open) {
-			if (connection.writeBlockedNanos(now) > limit && connection.isOpen()) {
+			ListenerConnection.Timeout timeout = connection.pastTimeout(now);
+			if (timeout == ListenerConnection.Timeout.WRITE && connection.isOpen()) {
 				this.metrics.stalled.increment();
 				logger.warn(
 						"listener={} connection={} remote={}:{} closed: a reply stayed unwritten for over {}ms "
@@ -98,6 +100,11 @@ class ListenerConnections {
 						this.settings.name(), connection.getConnectionId(), connection.getHostAddress(),
 						connection.getPort(), this.settings.writeTimeout().toMillis());
 				connection.close();
+			}
+			else if (timeout != null && timeout != ListenerConnection.Timeout.WRITE) {
+				logger.debug("listener={} connection={} past its {} timeout; ending it", this.settings.name(),
+						connection.getConnectionId(), timeout.name().toLowerCase(Locale.ROOT));
+				connection.expire();
 			}
 		}
 	}

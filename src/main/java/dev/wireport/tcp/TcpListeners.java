@@ -59,7 +59,7 @@ public class TcpListeners implements SmartLifecycle {
 
 	private final Map<String, Listener> listeners = new LinkedHashMap<>();
 
-	private WriteWatchdog watchdog;
+	private ConnectionWatchdog watchdog;
 
 	private volatile boolean running;
 
@@ -71,7 +71,7 @@ public class TcpListeners implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		this.watchdog = new WriteWatchdog();
+		this.watchdog = new ConnectionWatchdog();
 		this.properties.listenerSettings().forEach(this::register);
 		for (Listener listener : this.listeners.values()) {
 			awaitBound(listener);
@@ -90,7 +90,7 @@ public class TcpListeners implements SmartLifecycle {
 			.backlog(settings.backlog())
 			.soTcpNoDelay(settings.tcpNoDelay())
 			.soKeepAlive(settings.keepAlive())
-			.soTimeout((int) settings.idleTimeout().toMillis())
+
 			.deserializer(codec)
 			.serializer(codec)
 			.mapper(new FrameMapper(settings.name(), connections.metrics()))

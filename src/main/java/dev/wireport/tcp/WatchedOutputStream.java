@@ -9,7 +9,7 @@ import java.io.OutputStream;
  * socket write has no timeout of its own: when the peer stops reading, or vanishes
  * without a FIN or a reset, the write waits until the kernel gives up on retransmitting,
  * which takes many minutes, or forever for a peer that keeps acknowledging with a zero
- * window. {@link WriteWatchdog} reads {@link #blockedSince()} and closes the socket,
+ * window. {@link ConnectionWatchdog} reads {@link #blockedSince()} and closes the socket,
  * which ends the write with an error.
  */
 final class WatchedOutputStream extends FilterOutputStream {

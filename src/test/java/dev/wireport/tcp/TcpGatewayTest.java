@@ -60,6 +60,7 @@ class TcpGatewayTest {
 		registry.add("wireport.tcp.listeners[" + index++ + "].max-connections", () -> 2);
 		listener(registry, index, "idle", "lf", "ack");
 		registry.add("wireport.tcp.listeners[" + index + "].idle-timeout", () -> "300ms");
+		registry.add("wireport.tcp.listeners[" + index + "].frame-timeout", () -> "0");
 	}
 
 	private static void listener(DynamicPropertyRegistry registry, int index, String name, String framing,
@@ -321,6 +322,16 @@ class TcpGatewayTest {
 
 			assertThat(idle.readToEnd()).isEmpty();
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+		}
+	}
+
+	@Test
+	void withoutAFrameTimeoutTheIdleTimeoutCutsAnUnfinishedFrame() throws IOException {
+		try (WireClient idle = new WireClient(port("idle"))) {
+			idle.write("half a fra");
+
+			assertThat(idle.receive(Framing.LF.codec(ECHO_MAX_FRAME))).asString()
+				.isEqualTo("ERROR frame not completed within the idle timeout of 300ms");
 		}
 	}
 
