@@ -68,7 +68,7 @@ public class UdpListeners implements SmartLifecycle {
 		receiver.setTaskExecutor(handlers);
 		ReplyLimiter limiter = new ReplyLimiter(settings.replyRate(), settings.replyBurst(), MAX_TRACKED_SOURCES);
 		IntegrationFlow flow = IntegrationFlow.from(receiver)
-			.handle(byte[].class, new UdpMessageHandler(settings, socket, limiter, metrics))
+			.handle(new UdpMessageHandler(settings, socket, limiter, metrics))
 			.get();
 		this.flowContext.registration(flow).id("udp." + settings.name()).register();
 		this.listeners.put(settings.name(), new Listener(settings, socket, receiver, handlers));

@@ -10,16 +10,16 @@ import dev.wireport.payload.Preview;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.integration.core.GenericHandler;
+import org.springframework.integration.handler.AbstractMessageHandler;
 import org.springframework.integration.ip.IpHeaders;
-import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.Message;
 
 /**
  * Logs each datagram and answers it with one datagram from the listening socket itself,
  * to the sender's address and port: the seed's client uses a connected socket and ignores
  * datagrams from any other port.
  */
-class UdpMessageHandler implements GenericHandler<byte[]> {
+class UdpMessageHandler extends AbstractMessageHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(UdpMessageHandler.class);
 
@@ -44,8 +44,9 @@ class UdpMessageHandler implements GenericHandler<byte[]> {
 	}
 
 	@Override
-	public Object handle(byte[] payload, MessageHeaders headers) {
-		InetSocketAddress sender = (InetSocketAddress) headers.get(IpHeaders.PACKET_ADDRESS);
+	protected void handleMessageInternal(Message<?> message) {
+		byte[] payload = (byte[]) message.getPayload();
+		InetSocketAddress sender = (InetSocketAddress) message.getHeaders().get(IpHeaders.PACKET_ADDRESS);
 		this.metrics.received.increment();
 		this.metrics.payloadReceived.increment(payload.length);
 		if (this.log.admit()) {
@@ -55,11 +56,11 @@ class UdpMessageHandler implements GenericHandler<byte[]> {
 						Preview.of(payload, MessageLog.PREVIEW_BYTES));
 		}
 		if (!this.settings.repliesEnabled()) {
-			return null;
+			return;
 		}
 		if (!this.limiter.tryAcquire(sender.getAddress(), System.nanoTime())) {
 			this.metrics.rateLimited.increment();
-			return null;
+			return;
 		}
 		byte[] reply = this.settings.reply().reply(payload, this.settings.ack());
 		try {
@@ -70,7 +71,6 @@ class UdpMessageHandler implements GenericHandler<byte[]> {
 		catch (IOException ex) {
 			logger.warn("listener={} remote={} reply failed: {}", this.settings.name(), sender, ex.getMessage());
 		}
-		return null;
 	}
 
 }
