@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -128,6 +129,22 @@ class ListenerConnection extends TcpNetConnection {
 			MDC.remove("connection");
 			this.connections.release(this);
 		}
+	}
+
+	/**
+	 * A peer that resets its connection, or a socket the watchdog closed, is a client
+	 * gone, not a fault of the service: logged at debug level, where Spring Integration's
+	 * connection logs every read error as an error.
+	 */
+	@Override
+	protected boolean handleReadException(Exception exception) {
+		Throwable cause = (exception instanceof UncheckedIOException) ? exception.getCause() : exception;
+		if (cause instanceof SocketException) {
+			logger.debug("Connection {} ended: {}", getConnectionId(), cause.getMessage());
+			closeConnection(true);
+			return true;
+		}
+		return super.handleReadException(exception);
 	}
 
 	/**

@@ -16,9 +16,12 @@ import dev.wireport.framing.FrameCodec;
 import dev.wireport.framing.Framing;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * replies. Each is cut off or cleaned up, counted, and costs no other connection
  * anything.
  */
+@ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
 		properties = { "wireport.tcp.listeners[0].port=0", "wireport.tcp.listeners[1].port=0",
 				"wireport.tcp.listeners[2].name=guarded", "wireport.tcp.listeners[2].port=0",
@@ -102,7 +106,7 @@ class TcpFaultsTest {
 	}
 
 	@Test
-	void aClientResettingMidFrameLeavesNothingBehind() throws Exception {
+	void aClientResettingMidFrameLeavesNothingBehind(CapturedOutput output) throws Exception {
 		awaitNoConnections();
 		double closedBefore = count("wireport.tcp.connections.closed", "listener", "guarded");
 		try (Socket reset = new Socket()) {
@@ -115,6 +119,8 @@ class TcpFaultsTest {
 
 		awaitNoConnections();
 		assertThat(count("wireport.tcp.connections.closed", "listener", "guarded") - closedBefore).isEqualTo(1);
+		// A client going away is not an error of the service.
+		assertThat(output).doesNotContain("Read exception").doesNotContain("ERROR");
 		try (WireClient next = new WireClient(this.listeners.port("guarded"))) {
 			next.write("next\n");
 			assertThat(next.receive(LF)).asString().isEqualTo("next");
