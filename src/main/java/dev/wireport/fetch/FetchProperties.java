@@ -13,6 +13,7 @@ import org.springframework.util.unit.DataSize;
  *
  * @param connectTimeout how long to wait for a connection to the upstream server
  * @param readTimeout how long to wait for the upstream server between bytes
+ * @param totalTimeout how long a whole fetch may take, redirects and body included
  * @param maxBodySize the most of an upstream body passed on
  * @param maxRedirects redirects followed at most, each checked like the first URL
  * @param userAgent the {@code User-Agent} sent upstream
@@ -26,15 +27,16 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("wireport.fetch")
 public record FetchProperties(@DefaultValue("5s") Duration connectTimeout, @DefaultValue("10s") Duration readTimeout,
-		@DefaultValue("10MB") DataSize maxBodySize, @DefaultValue("5") int maxRedirects,
-		@DefaultValue("wireport/0.1 (fetch)") String userAgent, List<String> allow, List<String> deny,
-		@DefaultValue("false") boolean allowPrivateAddresses) {
+		@DefaultValue("30s") Duration totalTimeout, @DefaultValue("10MB") DataSize maxBodySize,
+		@DefaultValue("5") int maxRedirects, @DefaultValue("wireport/0.1 (fetch)") String userAgent, List<String> allow,
+		List<String> deny, @DefaultValue("false") boolean allowPrivateAddresses) {
 
 	public FetchProperties {
 		allow = (allow != null) ? List.copyOf(allow) : List.of();
 		deny = (deny != null) ? List.copyOf(deny) : List.of();
 		positive("wireport.fetch.connect-timeout", connectTimeout);
 		positive("wireport.fetch.read-timeout", readTimeout);
+		positive("wireport.fetch.total-timeout", totalTimeout);
 		if (maxBodySize.toBytes() < 0 || maxBodySize.toBytes() > Integer.MAX_VALUE - 8) {
 			throw new InvalidConfigurationPropertyValueException("wireport.fetch.max-body-size", maxBodySize,
 					"must be between 0B and 2GB");

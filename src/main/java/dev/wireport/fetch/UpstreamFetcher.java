@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,9 @@ import java.util.Set;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
 
 import org.springframework.http.HttpHeaders;
@@ -76,10 +79,11 @@ class UpstreamFetcher {
 	}
 
 	<T> Fetched<T> fetch(URI url, BodyReader<T> reader) throws FetchException {
+		long deadline = System.nanoTime() + this.properties.totalTimeout().toNanos();
 		URI current = url;
 		for (int redirects = 0;; redirects++) {
 			DestinationPolicy.Destination destination = this.policy.check(current);
-			Hop<T> hop = exchange(destination, reader, redirects);
+			Hop<T> hop = exchange(destination, reader, redirects, deadline);
 			if (hop.location() == null) {
 				return hop.fetched();
 			}
@@ -104,12 +108,21 @@ class UpstreamFetcher {
 		}
 	}
 
-	private <T> Hop<T> exchange(DestinationPolicy.Destination destination, BodyReader<T> reader, int redirects)
-			throws FetchException {
+	private <T> Hop<T> exchange(DestinationPolicy.Destination destination, BodyReader<T> reader, int redirects,
+			long deadline) throws FetchException {
 		URI url = destination.url();
-		try (CloseableHttpClient client = client(destination)) {
+		String limit = this.properties.totalTimeout().toMillis() + "ms";
+		long left = deadline - System.nanoTime();
+		if (left <= 0) {
+			throw FetchException.timeout("the fetch took longer than the total timeout of " + limit, null);
+		}
+		// No single wait outlasts the fetch's own deadline.
+		Duration readTimeout = this.properties.readTimeout().compareTo(Duration.ofNanos(left)) < 0
+				? this.properties.readTimeout() : Duration.ofNanos(left);
+		PoolingHttpClientConnectionManager connections = connections(destination, readTimeout);
+		try (CloseableHttpClient client = client(connections)) {
 			HttpComponentsClientHttpRequestFactory requestFactory = new HttpComponentsClientHttpRequestFactory(client);
-			requestFactory.setReadTimeout(this.properties.readTimeout());
+			requestFactory.setReadTimeout(readTimeout);
 			return RestClient.builder()
 				.requestFactory(requestFactory)
 				.build()
@@ -117,13 +130,22 @@ class UpstreamFetcher {
 				.uri(url)
 				.header(HttpHeaders.USER_AGENT, this.properties.userAgent())
 				.exchange((request, response) -> {
-					int status = response.getStatusCode().value();
-					String location = response.getHeaders().getFirst(HttpHeaders.LOCATION);
-					if (REDIRECTS.contains(status) && location != null) {
-						return new Hop<>(location, null);
+					try {
+						int status = response.getStatusCode().value();
+						String location = response.getHeaders().getFirst(HttpHeaders.LOCATION);
+						if (REDIRECTS.contains(status) && location != null) {
+							return new Hop<>(location, null);
+						}
+						return new Hop<>(null, new Fetched<>(url, status, statusLine(response), headers(response),
+								reader.read(new DeadlineResponse(response, deadline, limit)), redirects));
 					}
-					return new Hop<>(null, new Fetched<>(url, status, statusLine(response), headers(response),
-							reader.read(response), redirects));
+					finally {
+						// One connection per hop, never reused: closing it now spares the
+						// response from draining the rest of a body nobody wants (past
+						// the
+						// size cap or the deadline), which could be of any length.
+						connections.close(CloseMode.IMMEDIATE);
+					}
 				});
 		}
 		catch (ResourceAccessException ex) {
@@ -134,16 +156,20 @@ class UpstreamFetcher {
 		}
 	}
 
-	private CloseableHttpClient client(DestinationPolicy.Destination destination) {
-		ConnectionConfig connections = ConnectionConfig.custom()
-			.setConnectTimeout(Timeout.of(this.properties.connectTimeout()))
-			.setSocketTimeout(Timeout.of(this.properties.readTimeout()))
-			.build();
-		return HttpClients.custom()
-			.setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-				.setDnsResolver(new PinnedDnsResolver(destination.host(), destination.address()))
-				.setDefaultConnectionConfig(connections)
+	private PoolingHttpClientConnectionManager connections(DestinationPolicy.Destination destination,
+			Duration readTimeout) {
+		return PoolingHttpClientConnectionManagerBuilder.create()
+			.setDnsResolver(new PinnedDnsResolver(destination.host(), destination.address()))
+			.setDefaultConnectionConfig(ConnectionConfig.custom()
+				.setConnectTimeout(Timeout.of(this.properties.connectTimeout()))
+				.setSocketTimeout(Timeout.of(readTimeout))
 				.build())
+			.build();
+	}
+
+	private static CloseableHttpClient client(PoolingHttpClientConnectionManager connections) {
+		return HttpClients.custom()
+			.setConnectionManager(connections)
 			.disableRedirectHandling()
 			.disableAutomaticRetries()
 			.disableCookieManagement()
@@ -152,6 +178,9 @@ class UpstreamFetcher {
 
 	private static FetchException failure(URI url, ResourceAccessException ex) {
 		for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+			if (cause instanceof DeadlineResponse.Expired) {
+				return FetchException.timeout(cause.getMessage(), ex);
+			}
 			if (cause instanceof InterruptedIOException) {
 				return FetchException.timeout(url.getHost() + " did not answer in time", ex);
 			}

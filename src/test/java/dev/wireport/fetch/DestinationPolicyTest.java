@@ -23,7 +23,7 @@ class DestinationPolicyTest {
 
 	private static DestinationPolicy policy(List<String> allow, List<String> deny, boolean allowPrivate) {
 		return new DestinationPolicy(new FetchProperties(Duration.ofSeconds(5), Duration.ofSeconds(10),
-				DataSize.ofMegabytes(10), 5, "test", allow, deny, allowPrivate));
+				Duration.ofSeconds(30), DataSize.ofMegabytes(10), 5, "test", allow, deny, allowPrivate));
 	}
 
 	private static final DestinationPolicy DEFAULT = policy(List.of(), List.of(), false);

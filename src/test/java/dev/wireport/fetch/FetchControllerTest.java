@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatIOException;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "wireport.fetch.allow-private-addresses=true", "wireport.fetch.read-timeout=500ms",
-				"wireport.fetch.max-body-size=16KB" })
+				"wireport.fetch.total-timeout=1s", "wireport.fetch.max-body-size=16KB" })
 class FetchControllerTest {
 
 	private static Upstream upstream;
@@ -144,6 +144,14 @@ class FetchControllerTest {
 
 		assertThat(response.statusCode()).isEqualTo(504);
 		assertThat(response.body()).contains("\"title\":\"Upstream timeout\"");
+	}
+
+	@Test
+	void anUpstreamTricklingItsBodyHitsTheTotalTimeout() throws Exception {
+		HttpResponse<String> response = fetch("/fetch", upstream.url("/trickle"));
+
+		assertThat(response.statusCode()).isEqualTo(504);
+		assertThat(response.body()).contains("the fetch took longer than the total timeout of 1000ms");
 	}
 
 	@Test

@@ -79,6 +79,21 @@ final class Upstream implements AutoCloseable {
 			}
 			send(exchange, 200, "late".getBytes(StandardCharsets.US_ASCII));
 		});
+		this.server.createContext("/trickle", (exchange) -> {
+			// A byte every 100 ms, for at most 5 s: each read is quick, the body is not.
+			exchange.getResponseHeaders().add("Content-Type", "text/plain");
+			exchange.sendResponseHeaders(200, 50);
+			try (OutputStream out = exchange.getResponseBody()) {
+				for (int i = 0; i < 50; i++) {
+					out.write('x');
+					out.flush();
+					Thread.sleep(100);
+				}
+			}
+			catch (IOException | InterruptedException ex) {
+				// The fetcher gave up, as it should.
+			}
+		});
 		this.server.setExecutor(Executors.newCachedThreadPool());
 		this.server.start();
 	}
