@@ -169,8 +169,13 @@ class GoController {
 		return types.stream().filter(matching).mapToDouble(MediaType::getQualityValue).max().orElse(0);
 	}
 
+	/**
+	 * The client's address and port, an IPv6 address in brackets ({@code [::1]:5000}) so
+	 * that the port stays readable.
+	 */
 	private static String remote(HttpServletRequest request) {
-		return request.getRemoteAddr() + ":" + request.getRemotePort();
+		String address = request.getRemoteAddr();
+		return ((address.indexOf(':') >= 0) ? "[" + address + "]" : address) + ":" + request.getRemotePort();
 	}
 
 	private static Map<String, List<String>> headers(HttpServletRequest request) {

@@ -64,6 +64,15 @@ class GoControllerTest {
 	}
 
 	@Test
+	void anIpv6ClientAddressIsBracketed() throws Exception {
+		HttpResponse<byte[]> response = send(HttpRequest.newBuilder(URI.create("http://[::1]:" + this.port + "/go"))
+			.header("Accept", "application/json"));
+
+		assertThat(new String(response.body(), StandardCharsets.UTF_8))
+			.containsPattern("\"remoteAddress\":\"\\[0:0:0:0:0:0:0:1]:\\d+\"");
+	}
+
+	@Test
 	void acceptJsonDescribesTheRequest() throws Exception {
 		HttpResponse<byte[]> text = send(go("?a=1&a=2&b=x").header("Accept", "application/json")
 			.header("X-Probe", "yes")
