@@ -45,8 +45,12 @@ wireport:
         framing: {{ .framing | quote }}
         max-frame-size: {{ .maxFrameSize | default $.Values.tcp.maxFrameSize | quote }}
         idle-timeout: {{ .idleTimeout | default $.Values.tcp.idleTimeout | quote }}
+        frame-timeout: {{ .frameTimeout | default $.Values.tcp.frameTimeout | quote }}
+        write-timeout: {{ .writeTimeout | default $.Values.tcp.writeTimeout | quote }}
         max-connections: {{ .maxConnections | default $.Values.tcp.maxConnections }}
         log-level: {{ .logLevel | default $.Values.tcp.logLevel | quote }}
+        {{- /* hasKey, not default: 0 (no limit) is a value of its own. */}}
+        log-rate: {{ hasKey . "logRate" | ternary .logRate $.Values.tcp.logRate }}
         {{- with .reply }}
         reply: {{ . | quote }}
         {{- end }}

@@ -48,9 +48,14 @@ class HelmChartTest {
 
 		TcpProperties rendered = bindTcp(applicationYaml(manifests));
 		assertThat(rendered.listenerSettings())
-			.extracting(TcpListenerSettings::name, TcpListenerSettings::port, TcpListenerSettings::framing)
+			.extracting(TcpListenerSettings::name, TcpListenerSettings::port, TcpListenerSettings::framing,
+					TcpListenerSettings::maxFrameSize, TcpListenerSettings::idleTimeout,
+					TcpListenerSettings::frameTimeout, TcpListenerSettings::writeTimeout,
+					TcpListenerSettings::maxConnections, TcpListenerSettings::logRate)
 			.containsExactlyElementsOf(defaults.stream()
-				.map((listener) -> tuple(listener.name(), listener.port(), listener.framing()))
+				.map((listener) -> tuple(listener.name(), listener.port(), listener.framing(), listener.maxFrameSize(),
+						listener.idleTimeout(), listener.frameTimeout(), listener.writeTimeout(),
+						listener.maxConnections(), listener.logRate()))
 				.toList());
 
 		List<UdpListenerSettings> udpDefaults = new UdpProperties(List.of()).listenerSettings();
