@@ -17,9 +17,8 @@ import org.springframework.http.client.ClientHttpResponse;
  *
  * @param response the response
  * @param deadline the {@link System#nanoTime()} after which no more is read
- * @param limit the limit, for the error, e.g. {@code 30000ms}
  */
-record DeadlineResponse(ClientHttpResponse response, long deadline, String limit) implements ClientHttpResponse {
+record DeadlineResponse(ClientHttpResponse response, long deadline) implements ClientHttpResponse {
 
 	@Override
 	public InputStream getBody() throws IOException {
@@ -51,7 +50,7 @@ record DeadlineResponse(ClientHttpResponse response, long deadline, String limit
 
 	private void checkDeadline() throws Expired {
 		if (System.nanoTime() - this.deadline > 0) {
-			throw new Expired("the fetch took longer than the total timeout of " + this.limit);
+			throw new Expired();
 		}
 	}
 
@@ -75,12 +74,11 @@ record DeadlineResponse(ClientHttpResponse response, long deadline, String limit
 		this.response.close();
 	}
 
-	/** The fetch's deadline passed while its body was being read. */
+	/**
+	 * The fetch's deadline passed while its body was being read; the fetcher words the
+	 * error.
+	 */
 	static final class Expired extends InterruptedIOException {
-
-		Expired(String message) {
-			super(message);
-		}
 
 	}
 

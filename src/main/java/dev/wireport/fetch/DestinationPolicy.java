@@ -85,9 +85,8 @@ class DestinationPolicy {
 		if (!this.allow.isEmpty() && !allowed) {
 			throw FetchException.refused(where + " is not on the allow list");
 		}
-		// Only an address range vouches for a non-public address: a host name on the
-		// allow
-		// list could be made to resolve into the network.
+		// Only an address range vouches for a non-public address: an allowed host
+		// name could be made to resolve into the network.
 		boolean rangeAllowed = this.allow.stream()
 			.anyMatch((entry) -> entry.range() != null && entry.matches(host, address));
 		AddressKind kind = AddressKind.of(address);

@@ -111,14 +111,12 @@ class UpstreamFetcher {
 	private <T> Hop<T> exchange(DestinationPolicy.Destination destination, BodyReader<T> reader, int redirects,
 			long deadline) throws FetchException {
 		URI url = destination.url();
-		String limit = this.properties.totalTimeout().toMillis() + "ms";
 		long left = deadline - System.nanoTime();
 		if (left <= 0) {
-			throw FetchException.timeout("the fetch took longer than the total timeout of " + limit, null);
+			throw totalTimeoutPassed(null);
 		}
 		// No single wait outlasts the fetch's own deadline.
-		Duration readTimeout = this.properties.readTimeout().compareTo(Duration.ofNanos(left)) < 0
-				? this.properties.readTimeout() : Duration.ofNanos(left);
+		Duration readTimeout = Duration.ofNanos(Math.min(this.properties.readTimeout().toNanos(), left));
 		PoolingHttpClientConnectionManager connections = connections(destination, readTimeout);
 		try (CloseableHttpClient client = client(connections)) {
 			HttpComponentsClientHttpRequestFactory requestFactory = new HttpComponentsClientHttpRequestFactory(client);
@@ -137,13 +135,12 @@ class UpstreamFetcher {
 							return new Hop<>(location, null);
 						}
 						return new Hop<>(null, new Fetched<>(url, status, statusLine(response), headers(response),
-								reader.read(new DeadlineResponse(response, deadline, limit)), redirects));
+								reader.read(new DeadlineResponse(response, deadline)), redirects));
 					}
 					finally {
-						// One connection per hop, never reused: closing it now spares the
-						// response from draining the rest of a body nobody wants (past
-						// the
-						// size cap or the deadline), which could be of any length.
+						// One connection per hop, never reused: closed now, so that the
+						// response does not drain the rest of an unwanted body (cut at
+						// the cap or the deadline), which may be of any length.
 						connections.close(CloseMode.IMMEDIATE);
 					}
 				});
@@ -176,10 +173,16 @@ class UpstreamFetcher {
 			.build();
 	}
 
-	private static FetchException failure(URI url, ResourceAccessException ex) {
+	private FetchException totalTimeoutPassed(Exception cause) {
+		return FetchException.timeout(
+				"the fetch took longer than the total timeout of " + this.properties.totalTimeout().toMillis() + "ms",
+				cause);
+	}
+
+	private FetchException failure(URI url, ResourceAccessException ex) {
 		for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
 			if (cause instanceof DeadlineResponse.Expired) {
-				return FetchException.timeout(cause.getMessage(), ex);
+				return totalTimeoutPassed(ex);
 			}
 			if (cause instanceof InterruptedIOException) {
 				return FetchException.timeout(url.getHost() + " did not answer in time", ex);

@@ -2,7 +2,6 @@ package dev.wireport.tcp;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-
 import java.util.Map;
 
 import dev.wireport.framing.FrameException;

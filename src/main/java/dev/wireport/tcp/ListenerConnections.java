@@ -92,21 +92,32 @@ class ListenerConnections {
 		long now = System.nanoTime();
 		for (ListenerConnection connection : this.open) {
 			ListenerConnection.Timeout timeout = connection.pastTimeout(now);
-			if (timeout == ListenerConnection.Timeout.WRITE && connection.isOpen()) {
-				this.metrics.stalled.increment();
-				logger.warn(
-						"listener={} connection={} remote={}:{} closed: a reply stayed unwritten for over {}ms "
-								+ "(the peer stopped reading, or vanished)",
-						this.settings.name(), connection.getConnectionId(), connection.getHostAddress(),
-						connection.getPort(), this.settings.writeTimeout().toMillis());
-				connection.close();
+			if (timeout == null) {
+				continue;
 			}
-			else if (timeout != null && timeout != ListenerConnection.Timeout.WRITE) {
-				logger.debug("listener={} connection={} past its {} timeout; ending it", this.settings.name(),
-						connection.getConnectionId(), timeout.name().toLowerCase(Locale.ROOT));
-				connection.expire();
+			switch (timeout) {
+				case WRITE -> closeStalled(connection);
+				case IDLE, FRAME -> {
+					logger.debug("listener={} connection={} past its {} timeout; ending it", this.settings.name(),
+							connection.getConnectionId(), timeout.name().toLowerCase(Locale.ROOT));
+					connection.expire();
+				}
 			}
 		}
+	}
+
+	private void closeStalled(ListenerConnection connection) {
+		// Closed already by an earlier look, its thread not yet out of the write.
+		if (!connection.isOpen()) {
+			return;
+		}
+		this.metrics.stalled.increment();
+		logger.warn(
+				"listener={} connection={} remote={}:{} closed: a reply stayed unwritten for over {}ms "
+						+ "(the peer stopped reading, or vanished)",
+				this.settings.name(), connection.getConnectionId(), connection.getHostAddress(), connection.getPort(),
+				this.settings.writeTimeout().toMillis());
+		connection.close();
 	}
 
 	int active() {

@@ -90,7 +90,6 @@ public class TcpListeners implements SmartLifecycle {
 			.backlog(settings.backlog())
 			.soTcpNoDelay(settings.tcpNoDelay())
 			.soKeepAlive(settings.keepAlive())
-
 			.deserializer(codec)
 			.serializer(codec)
 			.mapper(new FrameMapper(settings.name(), connections.metrics()))
@@ -98,10 +97,9 @@ public class TcpListeners implements SmartLifecycle {
 			.connectionSupport((socket, server, lookupHost, publisher, factoryName) -> new ListenerConnection(socket,
 					publisher, factoryName, connections, codec))
 			.taskExecutor(connectionThreads(settings.name()));
-		// Collaborating channel adapters rather than an inbound gateway: the gateway
-		// sends
-		// each message through a temporary reply channel, with a copy of the message for
-		// it; the outbound adapter writes the reply to the connection its header names.
+		// Collaborating channel adapters, not an inbound gateway: the gateway sends each
+		// message through a temporary reply channel, with a copy of the message for it;
+		// the outbound adapter writes the reply to the connection its header names.
 		IntegrationFlow flow = IntegrationFlow.from(Tcp.inboundAdapter(factory))
 			.handle(new TcpMessageHandler(settings))
 			.handle(Tcp.outboundAdapter(factory.getObject()))

@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -18,6 +20,11 @@ import com.sun.net.httpserver.HttpServer;
 final class Upstream implements AutoCloseable {
 
 	final HttpServer server;
+
+	private static final int TRICKLE_BYTES = 50;
+
+	/** Paces the trickling endpoint's bytes. */
+	private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
 
 	/** Released by a test to let the slow endpoint answer. */
 	final CountDownLatch slowRelease = new CountDownLatch(1);
@@ -82,16 +89,31 @@ final class Upstream implements AutoCloseable {
 		this.server.createContext("/trickle", (exchange) -> {
 			// A byte every 100 ms, for at most 5 s: each read is quick, the body is not.
 			exchange.getResponseHeaders().add("Content-Type", "text/plain");
-			exchange.sendResponseHeaders(200, 50);
-			try (OutputStream out = exchange.getResponseBody()) {
-				for (int i = 0; i < 50; i++) {
+			exchange.sendResponseHeaders(200, TRICKLE_BYTES);
+			OutputStream out = exchange.getResponseBody();
+			CountDownLatch ended = new CountDownLatch(TRICKLE_BYTES);
+			ScheduledFuture<?> ticks = this.ticker.scheduleAtFixedRate(() -> {
+				try {
 					out.write('x');
 					out.flush();
-					Thread.sleep(100);
+					ended.countDown();
 				}
+				catch (IOException ex) {
+					// The fetcher gave up, as it should: nothing more to send.
+					while (ended.getCount() > 0) {
+						ended.countDown();
+					}
+				}
+			}, 0, 100, TimeUnit.MILLISECONDS);
+			try {
+				ended.await(10, TimeUnit.SECONDS);
 			}
-			catch (IOException | InterruptedException ex) {
-				// The fetcher gave up, as it should.
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			finally {
+				ticks.cancel(false);
+				exchange.close();
 			}
 		});
 		this.server.setExecutor(Executors.newCachedThreadPool());
@@ -112,6 +134,7 @@ final class Upstream implements AutoCloseable {
 	@Override
 	public void close() {
 		this.slowRelease.countDown();
+		this.ticker.shutdownNow();
 		this.server.stop(0);
 	}
 

@@ -48,9 +48,8 @@ class MessageLogTest {
 		long admitted = IntStream.range(0, 1000).filter((i) -> log.admit()).count();
 		assertThat(admitted).isBetween(3L, 6L);
 
-		// Every call in the rest of this second is refused; the first in the next second
-		// is
-		// admitted after the count of those refused is logged.
+		// Refused for the rest of this second; the first call in the next one is
+		// admitted, after the count of those refused is logged.
 		await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).until(log::admit);
 		assertThat(lines()).isNotEmpty()
 			.allMatch((line) -> line.matches("listener=t messages: \\d+ not logged \\(log-rate 3 lines per second\\)"));
