@@ -9,6 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -16,12 +19,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code /go} through a real port and a real HTTP client.
@@ -29,12 +34,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "wireport.web.go.max-body-size=1KB")
 @ExtendWith(OutputCaptureExtension.class)
-class GoControllerTest {
+class GoHandlerTest {
 
 	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
 	@LocalServerPort
 	private int port;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	private HttpResponse<byte[]> send(HttpRequest.Builder request) throws IOException, InterruptedException {
 		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -61,6 +69,28 @@ class GoControllerTest {
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).isEmpty();
 		assertThat(response.headers().firstValue("Content-Length")).hasValue("10");
+	}
+
+	@Test
+	void anUnlistedMethodGets405ProblemDetailsNamingTheAllowedOnes() throws Exception {
+		HttpResponse<byte[]> response = send(go("").method("PROPFIND", HttpRequest.BodyPublishers.noBody()));
+
+		assertThat(response.statusCode()).isEqualTo(405);
+		assertThat(response.headers().firstValue("Allow")).hasValue("GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS");
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("\"status\":405")
+			.contains("\"instance\":\"/go\"")
+			.contains("'PROPFIND' is not supported");
+	}
+
+	@Test
+	void requestsAreTimedUnderTheirPath() throws Exception {
+		send(go("?ignored=1"));
+
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.meters.find("http.server.requests").tag("uri", "/go").tag("status", "200").timer(),
+					(timer) -> timer != null && timer.count() > 0);
+		assertThat(this.meters.find("http.server.requests.active").longTaskTimer()).isNull();
 	}
 
 	@Test
@@ -194,6 +224,7 @@ class GoControllerTest {
 		assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("\"status\":413")
 			.contains("\"title\":\"Request body too large\"")
 			.contains("larger than 1024 bytes")
+			.contains("\"instance\":\"/go\"")
 			.doesNotContain("Exception");
 	}
 
