@@ -38,6 +38,7 @@ management:
 wireport:
   tcp:
     drain-timeout: {{ .Values.tcp.drainTimeout | quote }}
+    connection-threads: {{ .Values.tcp.connectionThreads | quote }}
     listeners:
     {{- range .Values.tcp.listeners }}
       - name: {{ .name | quote }}

@@ -8,10 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.wireport.framing.FrameCodec;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,10 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.system.JavaVersion;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
-import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
 import org.springframework.integration.ip.dsl.Tcp;
@@ -45,11 +41,6 @@ public class TcpListeners implements SmartLifecycle {
 	private static final Logger logger = LoggerFactory.getLogger(TcpListeners.class);
 
 	private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
-
-	/**
-	 * Stack size of platform connection threads (Java 17): the default 1 MiB is waste.
-	 */
-	private static final long PLATFORM_THREAD_STACK = 256 * 1024;
 
 	private final TcpProperties properties;
 
@@ -96,7 +87,7 @@ public class TcpListeners implements SmartLifecycle {
 			.socketSupport(serverSocket)
 			.connectionSupport((socket, server, lookupHost, publisher, factoryName) -> new ListenerConnection(socket,
 					publisher, factoryName, connections, codec))
-			.taskExecutor(connectionThreads(settings.name()));
+			.taskExecutor(this.properties.connectionThreads().executor("tcp-" + settings.name() + "-"));
 		// Collaborating channel adapters, not an inbound gateway: the gateway sends each
 		// message through a temporary reply channel, with a copy of the message for it;
 		// the outbound adapter writes the reply to the connection its header names.
@@ -109,19 +100,6 @@ public class TcpListeners implements SmartLifecycle {
 		// Known before the flow starts, so that its listening event finds it.
 		this.listeners.put(settings.name(), listener);
 		this.flowContext.registration(flow).id("tcp." + settings.name()).register();
-	}
-
-	private static Executor connectionThreads(String listenerName) {
-		String prefix = "tcp-" + listenerName + "-";
-		if (JavaVersion.getJavaVersion().isEqualOrNewerThan(JavaVersion.TWENTY_ONE)) {
-			return new VirtualThreadTaskExecutor(prefix);
-		}
-		AtomicInteger count = new AtomicInteger();
-		return (task) -> {
-			Thread thread = new Thread(null, task, prefix + count.incrementAndGet(), PLATFORM_THREAD_STACK);
-			thread.setDaemon(true);
-			thread.start();
-		};
 	}
 
 	private void awaitBound(Listener listener) {

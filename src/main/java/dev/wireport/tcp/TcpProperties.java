@@ -3,6 +3,7 @@ package dev.wireport.tcp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 import dev.wireport.config.ListenerList;
 import dev.wireport.framing.Framing;
@@ -26,9 +27,12 @@ import static dev.wireport.config.ListenerList.required;
  * @param listeners the listeners as configured, merged over the defaults
  * @param drainTimeout how long shutdown waits for connections to finish the messages they
  * already sent
+ * @param connectionThreads the kind of thread that serves each connection: platform
+ * (default) or virtual (Java 21+)
  */
 @ConfigurationProperties("wireport.tcp")
-public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Duration drainTimeout) {
+public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Duration drainTimeout,
+		@DefaultValue("platform") ConnectionThreads connectionThreads) {
 
 	static final String PREFIX = "wireport.tcp.listeners";
 
@@ -46,6 +50,11 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 		if (drainTimeout.isNegative()) {
 			throw new InvalidConfigurationPropertyValueException("wireport.tcp.drain-timeout", drainTimeout,
 					"must not be negative");
+		}
+		String unsupported = connectionThreads.unsupportedReason();
+		if (unsupported != null) {
+			throw new InvalidConfigurationPropertyValueException("wireport.tcp.connection-threads",
+					connectionThreads.name().toLowerCase(Locale.ROOT), unsupported);
 		}
 		resolve(listeners);
 	}

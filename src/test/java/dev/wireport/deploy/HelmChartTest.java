@@ -44,9 +44,12 @@ class HelmChartTest {
 	@Test
 	void defaultValuesRenderTheServicesOwnDefaults() throws Exception {
 		List<Map<String, Object>> manifests = render();
-		List<TcpListenerSettings> defaults = new TcpProperties(List.of(), Duration.ofSeconds(10)).listenerSettings();
+		TcpProperties serviceDefaults = new Binder().bindOrCreate("wireport.tcp", TcpProperties.class);
+		List<TcpListenerSettings> defaults = serviceDefaults.listenerSettings();
 
 		TcpProperties rendered = bindTcp(applicationYaml(manifests));
+		assertThat(rendered.drainTimeout()).isEqualTo(serviceDefaults.drainTimeout());
+		assertThat(rendered.connectionThreads()).isEqualTo(serviceDefaults.connectionThreads());
 		assertThat(rendered.listenerSettings())
 			.extracting(TcpListenerSettings::name, TcpListenerSettings::port, TcpListenerSettings::framing,
 					TcpListenerSettings::maxFrameSize, TcpListenerSettings::idleTimeout,

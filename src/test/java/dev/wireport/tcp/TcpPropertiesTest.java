@@ -84,8 +84,10 @@ class TcpPropertiesTest {
 
 	@Test
 	void anIndexSetOnTheCommandLineKeepsTheOtherDefaults() {
-		TcpProperties properties = new TcpProperties(List.of(new TcpProperties.Listener(null, null, null, 0, null, null,
-				null, null, null, null, ReplyMode.ECHO, null, null, null, null, null, null)), Duration.ZERO);
+		TcpProperties properties = new TcpProperties(
+				List.of(new TcpProperties.Listener(null, null, null, 0, null, null, null, null, null, null,
+						ReplyMode.ECHO, null, null, null, null, null, null)),
+				Duration.ZERO, ConnectionThreads.PLATFORM);
 
 		assertThat(properties.listenerSettings())
 			.extracting(TcpListenerSettings::name, TcpListenerSettings::port, TcpListenerSettings::framing,
@@ -97,7 +99,8 @@ class TcpPropertiesTest {
 	@Test
 	void aListenerCanBeSwitchedOff() {
 		TcpProperties properties = new TcpProperties(List.of(new TcpProperties.Listener(null, false, null, null, null,
-				null, null, null, null, null, null, null, null, null, null, null, null)), Duration.ZERO);
+				null, null, null, null, null, null, null, null, null, null, null, null)), Duration.ZERO,
+				ConnectionThreads.PLATFORM);
 
 		assertThat(properties.listenerSettings()).extracting(TcpListenerSettings::name).containsExactly("framed");
 	}
