@@ -19,9 +19,18 @@ import org.springframework.boot.logging.LogLevel;
  * @param logLevel the level of the per-datagram log line
  * @param logRate the most per-datagram lines per second (0: no limit)
  * @param queueCapacity datagrams that may wait for a handler
- * @param handlerThreads threads handling datagrams
+ * @param handlerThreads threads handling datagrams, 0 for the receiving thread itself
  */
 public record UdpListenerSettings(String name, String host, int port, int maxDatagramSize, ReplyMode reply, byte[] ack,
 		boolean repliesEnabled, double replyRate, int replyBurst, LogLevel logLevel, int logRate, int queueCapacity,
 		int handlerThreads) {
+
+	/**
+	 * Whether the receiving thread handles each datagram itself, with no queue.
+	 * @return {@code true} for {@code handler-threads: 0}
+	 */
+	public boolean handlesOnReceivingThread() {
+		return this.handlerThreads == 0;
+	}
+
 }

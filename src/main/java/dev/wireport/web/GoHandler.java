@@ -62,9 +62,9 @@ class GoHandler implements HttpRequestHandler {
 	/**
 	 * The methods the seed's handler answers; TRACE never gets here (Tomcat refuses it).
 	 */
-	static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
+	private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
 
-	private static final String ALLOW = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS";
+	private static final String ALLOW = String.join(", ", METHODS);
 
 	private final GoProperties properties;
 

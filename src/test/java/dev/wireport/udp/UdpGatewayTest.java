@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +42,10 @@ import static org.awaitility.Awaitility.await;
 				"wireport.udp.listeners[1].reply=echo", "wireport.udp.listeners[2].name=small",
 				"wireport.udp.listeners[2].port=0", "wireport.udp.listeners[2].max-datagram-size=100B",
 				"wireport.udp.listeners[3].name=limited", "wireport.udp.listeners[3].port=0",
-				"wireport.udp.listeners[3].reply-rate=0.01", "wireport.udp.listeners[3].reply-burst=5" })
+				"wireport.udp.listeners[3].reply-rate=0.01", "wireport.udp.listeners[3].reply-burst=5",
+				"wireport.udp.listeners[4].name=inline", "wireport.udp.listeners[4].port=0",
+				"wireport.udp.listeners[4].handler-threads=0", "wireport.udp.listeners[4].reply-rate=1000000",
+				"wireport.udp.listeners[4].reply-burst=1000000", "wireport.udp.listeners[4].log-level=off" })
 class UdpGatewayTest {
 
 	private static final Logger logger = LoggerFactory.getLogger(UdpGatewayTest.class);
@@ -74,8 +79,13 @@ class UdpGatewayTest {
 		}
 	}
 
-	@Test
-	void sixteenSendersGetEveryAck() throws Exception {
+	/**
+	 * {@code inline} handles each datagram on its receiving thread
+	 * ({@code handler-threads: 0}); {@code seed} hands it to handler threads.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "seed", "inline" })
+	void sixteenSendersGetEveryAck(String listener) throws Exception {
 		int senders = 16;
 		int datagrams = 1000;
 		ExecutorService pool = Executors.newFixedThreadPool(senders);
@@ -85,7 +95,7 @@ class UdpGatewayTest {
 				results.add(pool.submit(() -> {
 					int acked = 0;
 					try (DatagramSocket client = client(null)) {
-						client.connect(address("seed"));
+						client.connect(address(listener));
 						client.setSoTimeout(1000);
 						for (int d = 0; d < datagrams; d++) {
 							byte[] message = ("datagram " + d).getBytes(StandardCharsets.US_ASCII);
@@ -107,7 +117,8 @@ class UdpGatewayTest {
 				acked += result.get(120, TimeUnit.SECONDS);
 			}
 			int sent = senders * datagrams;
-			logger.info("UDP request/reply: {} sent, {} acknowledged, {} lost", sent, acked, sent - acked);
+			logger.info("UDP request/reply to {}: {} sent, {} acknowledged, {} lost", listener, sent, acked,
+					sent - acked);
 			assertThat(acked).isEqualTo(sent);
 		}
 		finally {

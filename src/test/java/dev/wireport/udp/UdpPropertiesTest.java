@@ -29,6 +29,7 @@ class UdpPropertiesTest {
 			"--wireport.udp.listeners[0].reply-rate=0 | wireport.udp.listeners[0].reply-rate",
 			"--wireport.udp.listeners[0].reply-burst=0 | wireport.udp.listeners[0].reply-burst",
 			"--wireport.udp.listeners[0].queue-capacity=-1 | wireport.udp.listeners[0].queue-capacity",
+			"--wireport.udp.listeners[0].handler-threads=-1 | wireport.udp.listeners[0].handler-threads",
 			"--wireport.udp.listeners[0].reply=shout | wireport.udp.listeners[0].reply",
 			"--wireport.udp.listeners[1].name=other | wireport.udp.listeners[1].port" })
 	void invalidConfigurationFailsStartUpNamingTheProperty(String argument, String property, CapturedOutput output) {
