@@ -6,7 +6,8 @@
 # summary is the median per case. Every load loop is bounded by its message count and a
 # time limit; all traffic goes to 127.0.0.1.
 #
-#   bench/compare.sh [OUT_DIR]        env: REPS (3), JAVA (java), JAVA_OPTS, SKIP_HOLD=1
+#   bench/compare.sh [OUT_DIR]        env: REPS (3), JAVA (java), JAVA_OPTS, SKIP_HOLD=1,
+#                                          WIREPORT_ARGS (more wireport arguments)
 #
 # Writes results.jsonl, summary.md (every figure per case), ratios.md and chart.svg
 # (bench/report.py) to OUT_DIR.
@@ -48,7 +49,8 @@ $java -Xmx512m ${JAVA_OPTS:-} -jar "$root/target/wireport.jar" --server.port=180
   --wireport.tcp.listeners[1].name=len4 \
   --wireport.tcp.listeners[1].max-connections=20000 --wireport.tcp.listeners[0].max-connections=20000 \
   --wireport.udp.listeners[0].port=18090 \
-  --wireport.udp.listeners[0].reply-rate=100000000 --wireport.udp.listeners[0].reply-burst=100000000 >"$out/wireport.log" 2>&1 &
+  --wireport.udp.listeners[0].reply-rate=100000000 --wireport.udp.listeners[0].reply-burst=100000000 \
+  ${WIREPORT_ARGS:-} >"$out/wireport.log" 2>&1 &
 wp=$!; pids+=("$wp")
 "$tools/bin/ref-tcpserver" -framing lf -addr 127.0.0.1:29000 & golf=$!; pids+=("$golf")
 "$tools/bin/ref-tcpserver" -framing len4 -addr 127.0.0.1:29004 & golen=$!; pids+=("$golen")
