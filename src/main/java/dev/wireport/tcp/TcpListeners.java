@@ -63,14 +63,23 @@ public class TcpListeners implements SmartLifecycle {
 	@Override
 	public void start() {
 		this.watchdog = new ConnectionWatchdog();
-		this.properties.listenerSettings().forEach(this::register);
+		// Every listener is known before any flow starts: a flow's listening event comes
+		// on its own thread and looks its listener up in the map, which must not be
+		// changing then.
+		Map<String, IntegrationFlow> flows = new LinkedHashMap<>();
+		this.properties.listenerSettings().forEach((settings) -> flows.put(settings.name(), prepare(settings)));
+		flows.forEach((name, flow) -> this.flowContext.registration(flow).id("tcp." + name).register());
 		for (Listener listener : this.listeners.values()) {
 			awaitBound(listener);
 		}
 		this.running = true;
 	}
 
-	private void register(TcpListenerSettings settings) {
+	/**
+	 * Builds a listener's connection factory and flow, and records the listener.
+	 * @return the flow, not yet started
+	 */
+	private IntegrationFlow prepare(TcpListenerSettings settings) {
 		ListenerConnections connections = new ListenerConnections(settings, this.registry);
 		this.watchdog.watch(connections);
 		ServerSocketHolder serverSocket = new ServerSocketHolder();
@@ -95,11 +104,9 @@ public class TcpListeners implements SmartLifecycle {
 			.handle(new TcpMessageHandler(settings))
 			.handle(Tcp.outboundAdapter(factory.getObject()))
 			.get();
-		Listener listener = new Listener(settings, factory.getObject(), serverSocket, connections,
-				new CompletableFuture<>());
-		// Known before the flow starts, so that its listening event finds it.
-		this.listeners.put(settings.name(), listener);
-		this.flowContext.registration(flow).id("tcp." + settings.name()).register();
+		this.listeners.put(settings.name(),
+				new Listener(settings, factory.getObject(), serverSocket, connections, new CompletableFuture<>()));
+		return flow;
 	}
 
 	private void awaitBound(Listener listener) {
