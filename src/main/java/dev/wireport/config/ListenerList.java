@@ -135,9 +135,19 @@ public final class ListenerList {
 	 * @return the value, checked
 	 */
 	public static int logRate(String property, int value) {
+		return zeroOrMore(property, value, "a number of lines per second, or 0 for no limit");
+	}
+
+	/**
+	 * A count where 0 has a meaning of its own.
+	 * @param property the property's name
+	 * @param value the value
+	 * @param expected what the value must be, for the error message
+	 * @return the value, checked
+	 */
+	public static int zeroOrMore(String property, int value, String expected) {
 		if (value < 0) {
-			throw new InvalidConfigurationPropertyValueException(property, value,
-					"must be a number of lines per second, or 0 for no limit");
+			throw new InvalidConfigurationPropertyValueException(property, value, "must be " + expected);
 		}
 		return value;
 	}

@@ -15,8 +15,9 @@ import org.springframework.boot.logging.LogLevel;
  * The seed prints every message, which is what a user trying wireport wants to see; a
  * client flooding a listener would make that log the service's main cost (a console line
  * takes longer than answering the message), so beyond the limit messages are only
- * counted, and the count is logged once the next second begins. Deciding costs a clock
- * read and, while under the limit, an atomic increment.
+ * counted, and the count is logged once the next second begins. Past the limit, deciding
+ * costs a clock read, an atomic read and a striped counter's increment; the logger's
+ * level is asked only for the lines the limit lets through.
  */
 public final class MessageLog {
 
@@ -59,11 +60,11 @@ public final class MessageLog {
 	 * @return {@code true} to log it through {@link #line()}
 	 */
 	public boolean admit() {
-		if (this.level == null || !this.logger.isEnabledForLevel(this.level)) {
+		if (this.level == null) {
 			return false;
 		}
 		if (this.linesPerSecond == 0) {
-			return true;
+			return this.logger.isEnabledForLevel(this.level);
 		}
 		long now = System.nanoTime() / SECOND;
 		long current = this.second.get();
@@ -75,9 +76,10 @@ public final class MessageLog {
 						this.linesPerSecond);
 			}
 		}
-		// Read first: past the limit a flood costs no contended write.
+		// Read first: past the limit a flood costs no contended write. The logger's own
+		// level is asked only for the lines the limit lets through.
 		if (this.lines.get() < this.linesPerSecond && this.lines.incrementAndGet() <= this.linesPerSecond) {
-			return true;
+			return this.logger.isEnabledForLevel(this.level);
 		}
 		this.skipped.increment();
 		return false;

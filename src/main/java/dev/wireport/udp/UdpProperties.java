@@ -117,15 +117,8 @@ public record UdpProperties(List<Listener> listeners) {
 					positive(property + ".reply-burst", or(this.replyBurst, 200)), or(this.logLevel, LogLevel.INFO),
 					ListenerList.logRate(property + ".log-rate", or(this.logRate, 100)),
 					positive(property + ".queue-capacity", or(this.queueCapacity, 10_000)),
-					handlerThreads(property + ".handler-threads", or(this.handlerThreads, 2)));
-		}
-
-		private static int handlerThreads(String property, int value) {
-			if (value < 0) {
-				throw new InvalidConfigurationPropertyValueException(property, value,
-						"must be a number of threads, or 0 to handle datagrams on the receiving thread");
-			}
-			return value;
+					ListenerList.zeroOrMore(property + ".handler-threads", or(this.handlerThreads, 2),
+							"a number of threads, or 0 to handle datagrams on the receiving thread"));
 		}
 
 	}
