@@ -1,28 +1,49 @@
 package dev.wireport.payload;
 
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.slf4j.event.Level;
-import org.slf4j.spi.LoggingEventBuilder;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.logging.LogLevel;
 
 /**
- * The per-message log line of one listener: its level, and a limit on lines per second.
+ * The per-message log line of one listener: its level, a limit on lines per second, and a
+ * writer thread so that logging never holds the thread that handles the message.
+ * <p>
  * The seed prints every message, which is what a user trying wireport wants to see; a
  * client flooding a listener would make that log the service's main cost (a console line
  * takes longer than answering the message), so beyond the limit messages are only
  * counted, and the count is logged once the next second begins. Past the limit, deciding
  * costs a clock read, an atomic read and a striped counter's increment; the logger's
  * level is asked only for the lines the limit lets through.
+ * <p>
+ * The lines let through are queued for one writer thread shared by every listener. A
+ * console or pipe that stops taking output (a stuck log collector) then fills the queue
+ * instead of stalling a connection or the UDP receiving loop; a line that finds the queue
+ * full is counted, and the count is logged like those over the limit. The caller's MDC
+ * goes with each line, so a TCP line still carries its listener and connection.
  */
 public final class MessageLog {
 
 	/** How much of a payload a log line shows. */
 	public static final int PREVIEW_BYTES = 96;
+
+	/**
+	 * Lines waiting for the writer; at the default limits, seconds of every listener's.
+	 */
+	private static final int QUEUED_LINES = 4096;
+
+	private static final BlockingQueue<Line> queue = startWriter();
 
 	private static final long SECOND = 1_000_000_000L;
 
@@ -38,7 +59,9 @@ public final class MessageLog {
 
 	private final AtomicInteger lines = new AtomicInteger();
 
-	private final LongAdder skipped = new LongAdder();
+	private final LongAdder overLimit = new LongAdder();
+
+	private final LongAdder writerBehind = new LongAdder();
 
 	/**
 	 * A listener's message log.
@@ -57,40 +80,77 @@ public final class MessageLog {
 
 	/**
 	 * Whether the current message gets its line. Call once per message.
-	 * @return {@code true} to log it through {@link #line()}
+	 * @return {@code true} to log it through {@link #log(String, Object...)}
 	 */
 	public boolean admit() {
 		if (this.level == null) {
 			return false;
 		}
-		if (this.linesPerSecond == 0) {
-			return this.logger.isEnabledForLevel(this.level);
-		}
 		long now = System.nanoTime() / SECOND;
 		long current = this.second.get();
 		if (now != current && this.second.compareAndSet(current, now)) {
 			this.lines.set(0);
-			long notLogged = this.skipped.sumThenReset();
-			if (notLogged > 0) {
-				line().log("{}: {} not logged (log-rate {} lines per second)", this.subject, notLogged,
-						this.linesPerSecond);
-			}
+			reportNotLogged();
+		}
+		if (this.linesPerSecond == 0) {
+			return this.logger.isEnabledForLevel(this.level);
 		}
 		// Read first: past the limit a flood costs no contended write. The logger's own
 		// level is asked only for the lines the limit lets through.
 		if (this.lines.get() < this.linesPerSecond && this.lines.incrementAndGet() <= this.linesPerSecond) {
 			return this.logger.isEnabledForLevel(this.level);
 		}
-		this.skipped.increment();
+		this.overLimit.increment();
 		return false;
 	}
 
 	/**
-	 * A line at the configured level; only after {@link #admit()} said yes.
-	 * @return the event builder
+	 * Queues a line at the configured level for the writer thread; only after
+	 * {@link #admit()} said yes. Never waits: with the queue full, the line is counted.
+	 * @param format the SLF4J format
+	 * @param arguments its arguments, already rendered or immutable
 	 */
-	public LoggingEventBuilder line() {
-		return this.logger.atLevel(this.level);
+	public void log(String format, Object... arguments) {
+		// The caller's MDC (a TCP connection's listener and id) travels with the line.
+		if (!queue.offer(new Line(this.logger, this.level, format, arguments, MDC.getCopyOfContextMap()))) {
+			this.writerBehind.increment();
+		}
+	}
+
+	private void reportNotLogged() {
+		long over = this.overLimit.sumThenReset();
+		if (over > 0) {
+			log("{}: {} not logged (log-rate {} lines per second)", this.subject, over, this.linesPerSecond);
+		}
+		long behind = this.writerBehind.sumThenReset();
+		if (behind > 0) {
+			log("{}: {} not logged (the log's output was not keeping up)", this.subject, behind);
+		}
+	}
+
+	private static BlockingQueue<Line> startWriter() {
+		BlockingQueue<Line> lines = new ArrayBlockingQueue<>(QUEUED_LINES);
+		Thread writer = new Thread(() -> {
+			try {
+				while (true) {
+					Line line = lines.take();
+					try {
+						line.write();
+					}
+					catch (RuntimeException ex) {
+						// One bad line (an argument whose toString fails) must not end
+						// every listener's log.
+						LoggerFactory.getLogger(MessageLog.class).warn("A message's log line was not written", ex);
+					}
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, "message-log");
+		writer.setDaemon(true);
+		writer.start();
+		return lines;
 	}
 
 	private static Level slf4jLevel(LogLevel level) {
@@ -102,6 +162,23 @@ public final class MessageLog {
 			case ERROR, FATAL -> Level.ERROR;
 			case OFF -> null;
 		};
+	}
+
+	private record Line(Logger logger, Level level, String format, Object[] arguments,
+			@Nullable Map<String, String> context) {
+
+		void write() {
+			if (this.context != null) {
+				MDC.setContextMap(this.context);
+			}
+			try {
+				this.logger.atLevel(this.level).log(this.format, this.arguments);
+			}
+			finally {
+				MDC.clear();
+			}
+		}
+
 	}
 
 }

@@ -2,7 +2,15 @@ package dev.wireport.udp;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
-import java.net.DatagramSocket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -15,13 +23,19 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
- * Spring Integration's UDP inbound adapter on a socket bound by wireport (so that a port
+ * Spring Integration's UDP inbound adapter on a channel bound by wireport (so that a port
  * in use fails start-up), receiving into one reused buffer one byte larger than the
  * maximum datagram size: a datagram that fills it was longer than the limit and the JDK
  * cut it, so it is counted as truncated and dropped rather than handled as if whole.
- * Empty datagrams are ignored. Everything else is handed to the handler threads, so the
- * receiving thread never waits for them; with {@code handler-threads: 0} the receiving
- * thread handles it itself.
+ * Empty datagrams are ignored.
+ * <p>
+ * The channel is non-blocking, so that replies sent on it never wait either (a full send
+ * buffer drops the reply, counted); the receiving loop waits for datagrams in a
+ * {@link Selector}. With {@code handler-threads: 0}, the default, the receiving thread
+ * handles each datagram itself: handling never blocks (the log line is queued, the reply
+ * is a non-blocking send), and it saves the hand-off to another thread that cost 40 % of
+ * the CPU per datagram (docs/performance.md). Otherwise datagrams are handed to the
+ * handler threads.
  */
 class DatagramReceiver extends UnicastReceivingChannelAdapter {
 
@@ -31,29 +45,49 @@ class DatagramReceiver extends UnicastReceivingChannelAdapter {
 
 	private final UdpListenerMetrics metrics;
 
-	private final DatagramSocket boundSocket;
+	private final DatagramChannel channel;
 
-	private final byte[] buffer;
+	private final Selector selector;
 
-	private final DatagramPacket receivePacket;
+	private final ByteBuffer buffer;
 
-	DatagramReceiver(UdpListenerSettings settings, DatagramSocket socket, UdpListenerMetrics metrics) {
-		super(socket.getLocalPort());
+	DatagramReceiver(UdpListenerSettings settings, DatagramChannel channel, UdpListenerMetrics metrics)
+			throws IOException {
+		super(channel.socket().getLocalPort());
 		this.settings = settings;
 		this.metrics = metrics;
-		this.boundSocket = socket;
-		this.buffer = new byte[settings.maxDatagramSize() + 1];
-		this.receivePacket = new DatagramPacket(this.buffer, this.buffer.length);
-		setSocket(socket);
+		this.channel = channel;
+		this.buffer = ByteBuffer.allocate(settings.maxDatagramSize() + 1);
+		this.selector = Selector.open();
+		channel.configureBlocking(false);
+		channel.register(this.selector, SelectionKey.OP_READ);
+		setSocket(channel.socket());
 		setLookupHost(false);
 	}
 
+	/**
+	 * The next datagram, waiting for one in the selector only when none is queued.
+	 * Stopping wakes the selector; the adapter's loop then ends on the timeout exception
+	 * or, if the channel was already closed, on the socket exception.
+	 */
 	@Override
 	protected DatagramPacket receive() throws IOException {
-		this.receivePacket.setLength(this.buffer.length);
-		this.boundSocket.receive(this.receivePacket);
-		byte[] datagram = Arrays.copyOf(this.buffer, this.receivePacket.getLength());
-		return new DatagramPacket(datagram, datagram.length, this.receivePacket.getSocketAddress());
+		try {
+			this.buffer.clear();
+			SocketAddress sender;
+			while ((sender = this.channel.receive(this.buffer)) == null) {
+				if (!isActive()) {
+					throw new SocketTimeoutException("listener stopped");
+				}
+				this.selector.select();
+				this.selector.selectedKeys().clear();
+			}
+			byte[] datagram = Arrays.copyOf(this.buffer.array(), this.buffer.position());
+			return new DatagramPacket(datagram, datagram.length, sender);
+		}
+		catch (ClosedChannelException | ClosedSelectorException ex) {
+			throw new SocketException("listener stopped");
+		}
 	}
 
 	@Override
@@ -69,8 +103,6 @@ class DatagramReceiver extends UnicastReceivingChannelAdapter {
 			return true;
 		}
 		if (this.settings.handlesOnReceivingThread()) {
-			// No hand-off: waking a handler thread per datagram was 40 % of the server's
-			// CPU per datagram in request/reply (docs/performance.md).
 			doSend(packet);
 			return true;
 		}
@@ -98,7 +130,14 @@ class DatagramReceiver extends UnicastReceivingChannelAdapter {
 	@Override
 	protected void doStop() {
 		super.doStop();
-		this.boundSocket.close();
+		this.selector.wakeup();
+		try {
+			this.channel.close();
+			this.selector.close();
+		}
+		catch (IOException ex) {
+			logger.debug("listener={} closing its channel: {}", this.settings.name(), ex.getMessage());
+		}
 	}
 
 }

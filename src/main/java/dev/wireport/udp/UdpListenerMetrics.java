@@ -1,6 +1,7 @@
 package dev.wireport.udp;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -8,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * the listener starts.
  */
 final class UdpListenerMetrics {
+
+	private final String listener;
 
 	final Counter received;
 
@@ -25,7 +28,10 @@ final class UdpListenerMetrics {
 
 	final Counter rateLimited;
 
+	final Counter repliesDropped;
+
 	UdpListenerMetrics(String listener, MeterRegistry registry) {
+		this.listener = listener;
 		this.received = counter("wireport.udp.datagrams.received", "UDP datagrams received whole and handled", listener,
 				registry);
 		this.replied = counter("wireport.udp.datagrams.replied", "UDP replies sent", listener, registry);
@@ -46,6 +52,19 @@ final class UdpListenerMetrics {
 				"UDP datagrams dropped because the handler queue was full", listener, registry);
 		this.rateLimited = counter("wireport.udp.datagrams.rate.limited",
 				"UDP datagrams left unanswered because their source was over its reply rate", listener, registry);
+		this.repliesDropped = counter("wireport.udp.replies.dropped",
+				"UDP replies not sent because the socket's send buffer was full", listener, registry);
+	}
+
+	/**
+	 * Counts what the kernel dropped before the listener read it: a burst larger than the
+	 * socket's receive buffer.
+	 */
+	void registerKernelDrops(KernelDrops drops, MeterRegistry registry) {
+		FunctionCounter.builder("wireport.udp.datagrams.overflowed", drops, KernelDrops::count)
+			.description("UDP datagrams the kernel dropped because the listener's socket receive buffer was full")
+			.tag("listener", this.listener)
+			.register(registry);
 	}
 
 	private static Counter counter(String name, String description, String listener, MeterRegistry registry) {

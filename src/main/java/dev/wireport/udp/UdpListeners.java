@@ -1,12 +1,15 @@
 package dev.wireport.udp;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -23,9 +26,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Starts one Spring Integration flow per configured UDP listener,
- * {@code inbound adapter -> UdpMessageHandler}, on a socket bound here so that a port in
- * use fails start-up. Datagrams wait for a handler thread in a bounded queue; when it is
- * full they are dropped and counted, so a burst never stalls the socket.
+ * {@code inbound adapter -> UdpMessageHandler}, on a channel bound here so that a port in
+ * use fails start-up. By default the receiving thread handles each datagram, which never
+ * blocks; with handler threads, datagrams wait for one in a bounded queue, and when it is
+ * full they are dropped and counted.
  */
 @Component
 public class UdpListeners implements SmartLifecycle {
@@ -61,51 +65,74 @@ public class UdpListeners implements SmartLifecycle {
 	}
 
 	private void register(UdpListenerSettings settings) {
-		DatagramSocket socket = bind(settings);
+		DatagramChannel channel = bind(settings);
 		UdpListenerMetrics metrics = new UdpListenerMetrics(settings.name(), this.registry);
-		DatagramReceiver receiver = new DatagramReceiver(settings, socket, metrics);
+		KernelDrops.forLocalPort(channel.socket().getLocalPort())
+			.ifPresent((drops) -> metrics.registerKernelDrops(drops, this.registry));
+		DatagramReceiver receiver = receiver(settings, channel, metrics);
 		ThreadPoolExecutor handlers = handlerThreads(settings, metrics);
 		receiver.setTaskExecutor(handlers);
 		ReplyLimiter limiter = new ReplyLimiter(settings.replyRate(), settings.replyBurst(), MAX_TRACKED_SOURCES);
 		IntegrationFlow flow = IntegrationFlow.from(receiver)
-			.handle(new UdpMessageHandler(settings, socket, limiter, metrics))
+			.handle(new UdpMessageHandler(settings, channel, limiter, metrics))
 			.get();
 		this.flowContext.registration(flow).id("udp." + settings.name()).register();
-		this.listeners.put(settings.name(), new Listener(settings, socket, receiver, handlers));
+		this.listeners.put(settings.name(), new Listener(settings, channel, receiver, handlers));
 		logger.info("UDP listener '{}' listening on {}:{}, replying {}", settings.name(), settings.host(),
-				socket.getLocalPort(),
+				channel.socket().getLocalPort(),
 				settings.repliesEnabled() ? settings.reply().name().toLowerCase(Locale.ROOT) : "never");
 	}
 
-	private static DatagramSocket bind(UdpListenerSettings settings) {
-		String where = settings.host() + ":" + settings.port();
-		DatagramSocket socket = null;
+	private static DatagramChannel bind(UdpListenerSettings settings) {
+		DatagramChannel channel = null;
 		try {
-			socket = new DatagramSocket(null);
-			socket.setReceiveBufferSize(SOCKET_RECEIVE_BUFFER);
-			socket.bind(new InetSocketAddress(settings.host(), settings.port()));
-			return socket;
+			channel = DatagramChannel.open();
+			channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_RECEIVE_BUFFER);
+			channel.bind(new InetSocketAddress(settings.host(), settings.port()));
+			return channel;
 		}
 		catch (IOException ex) {
-			if (socket != null) {
-				socket.close();
-			}
+			closeQuietly(channel);
+			throw new IllegalStateException("UDP listener '" + settings.name() + "' could not listen on "
+					+ settings.host() + ":" + settings.port() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static DatagramReceiver receiver(UdpListenerSettings settings, DatagramChannel channel,
+			UdpListenerMetrics metrics) {
+		try {
+			return new DatagramReceiver(settings, channel, metrics);
+		}
+		catch (IOException ex) {
+			closeQuietly(channel);
 			throw new IllegalStateException(
-					"UDP listener '" + settings.name() + "' could not listen on " + where + ": " + ex.getMessage(), ex);
+					"UDP listener '" + settings.name() + "' could not watch its channel: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static void closeQuietly(DatagramChannel channel) {
+		if (channel != null) {
+			try {
+				channel.close();
+			}
+			catch (IOException ex) {
+				logger.debug("Closing a channel that failed to open: {}", ex.getMessage());
+			}
 		}
 	}
 
 	/**
 	 * The adapter runs its receiving loop on this pool too, hence one thread more than
 	 * the handlers. A full queue drops the datagram and counts it instead of making the
-	 * receiving thread wait.
+	 * receiving thread wait; with no handler threads there is no queue.
 	 */
 	private static ThreadPoolExecutor handlerThreads(UdpListenerSettings settings, UdpListenerMetrics metrics) {
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("udp-" + settings.name() + "-");
 		threads.setDaemon(true);
 		int size = settings.handlerThreads() + 1;
-		return new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS,
-				new ArrayBlockingQueue<>(settings.queueCapacity()), threads,
+		BlockingQueue<Runnable> queue = settings.handlesOnReceivingThread() ? new SynchronousQueue<>()
+				: new ArrayBlockingQueue<>(settings.queueCapacity());
+		return new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS, queue, threads,
 				(datagram, executor) -> metrics.dropped.increment());
 	}
 
@@ -119,7 +146,7 @@ public class UdpListeners implements SmartLifecycle {
 		if (listener == null) {
 			throw new IllegalArgumentException("No UDP listener named '" + name + "'");
 		}
-		return listener.socket().getLocalPort();
+		return listener.channel().socket().getLocalPort();
 	}
 
 	/**
@@ -133,10 +160,10 @@ public class UdpListeners implements SmartLifecycle {
 			return Health.down().withDetail("reason", "not started").build();
 		}
 		UdpListenerSettings settings = listener.settings();
-		Health.Builder health = (listener.receiver().isListening() && !listener.socket().isClosed()) ? Health.up()
+		Health.Builder health = (listener.receiver().isListening() && listener.channel().isOpen()) ? Health.up()
 				: Health.down().withDetail("reason", "not receiving");
 		return health.withDetail("host", settings.host())
-			.withDetail("port", listener.socket().getLocalPort())
+			.withDetail("port", listener.channel().socket().getLocalPort())
 			.withDetail("reply", settings.repliesEnabled() ? settings.reply().name().toLowerCase(Locale.ROOT) : "off")
 			.withDetail("queued", listener.handlers().getQueue().size())
 			.build();
@@ -174,7 +201,7 @@ public class UdpListeners implements SmartLifecycle {
 		return Integer.MAX_VALUE - 4096;
 	}
 
-	private record Listener(UdpListenerSettings settings, DatagramSocket socket, DatagramReceiver receiver,
+	private record Listener(UdpListenerSettings settings, DatagramChannel channel, DatagramReceiver receiver,
 			ThreadPoolExecutor handlers) {
 	}
 

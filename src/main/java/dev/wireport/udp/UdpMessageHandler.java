@@ -1,9 +1,9 @@
 package dev.wireport.udp;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 
 import dev.wireport.payload.MessageLog;
 import dev.wireport.payload.Preview;
@@ -17,7 +17,9 @@ import org.springframework.messaging.Message;
 /**
  * Logs each datagram and answers it with one datagram from the listening socket itself,
  * to the sender's address and port: the seed's client uses a connected socket and ignores
- * datagrams from any other port.
+ * datagrams from any other port. Nothing here waits: the log line is queued, and the
+ * channel is non-blocking, so a reply that finds the socket's send buffer full is dropped
+ * and counted rather than holding the receiving loop.
  */
 class UdpMessageHandler extends AbstractMessageHandler {
 
@@ -25,7 +27,7 @@ class UdpMessageHandler extends AbstractMessageHandler {
 
 	private final UdpListenerSettings settings;
 
-	private final DatagramSocket socket;
+	private final DatagramChannel channel;
 
 	private final ReplyLimiter limiter;
 
@@ -33,10 +35,10 @@ class UdpMessageHandler extends AbstractMessageHandler {
 
 	private final MessageLog log;
 
-	UdpMessageHandler(UdpListenerSettings settings, DatagramSocket socket, ReplyLimiter limiter,
+	UdpMessageHandler(UdpListenerSettings settings, DatagramChannel channel, ReplyLimiter limiter,
 			UdpListenerMetrics metrics) {
 		this.settings = settings;
-		this.socket = socket;
+		this.channel = channel;
 		this.limiter = limiter;
 		this.metrics = metrics;
 		this.log = new MessageLog(logger, settings.logLevel(), settings.logRate(),
@@ -50,10 +52,9 @@ class UdpMessageHandler extends AbstractMessageHandler {
 		this.metrics.received.increment();
 		this.metrics.payloadReceived.increment(payload.length);
 		if (this.log.admit()) {
-			this.log.line()
-				.log("listener={} remote={}:{} size={} payload=\"{}\"", this.settings.name(),
-						sender.getAddress().getHostAddress(), sender.getPort(), payload.length,
-						Preview.of(payload, MessageLog.PREVIEW_BYTES));
+			this.log.log("listener={} remote={}:{} size={} payload=\"{}\"", this.settings.name(),
+					sender.getAddress().getHostAddress(), sender.getPort(), payload.length,
+					Preview.of(payload, MessageLog.PREVIEW_BYTES));
 		}
 		if (!this.settings.repliesEnabled()) {
 			return;
@@ -64,7 +65,10 @@ class UdpMessageHandler extends AbstractMessageHandler {
 		}
 		byte[] reply = this.settings.reply().reply(payload, this.settings.ack());
 		try {
-			this.socket.send(new DatagramPacket(reply, reply.length, sender));
+			if (this.channel.send(ByteBuffer.wrap(reply), sender) == 0) {
+				this.metrics.repliesDropped.increment();
+				return;
+			}
 			this.metrics.replied.increment();
 			this.metrics.payloadSent.increment(reply.length);
 		}

@@ -74,9 +74,10 @@ public record UdpProperties(List<Listener> listeners) {
 	 * (default 100; 0 for no limit)
 	 * @param queueCapacity datagrams waiting for a handler thread; beyond it they are
 	 * dropped and counted (default 10000)
-	 * @param handlerThreads threads that log and answer datagrams (default 2); 0 handles
-	 * each datagram on the receiving thread, with no queue: faster, but a burst then
-	 * waits in the kernel's socket buffer, where an overflow is not counted
+	 * @param handlerThreads threads that log and answer datagrams besides the receiving
+	 * one (default 0: the receiving thread handles each datagram, which never blocks, and
+	 * a burst waits in the socket's receive buffer); more let a burst wait in a queue of
+	 * {@code queue-capacity} instead, at the cost of a thread hand-off per datagram
 	 */
 	public record Listener(String name, Boolean enabled, String host, Integer port, DataSize maxDatagramSize,
 			ReplyMode reply, String ack, Boolean repliesEnabled, Double replyRate, Integer replyBurst,
@@ -117,7 +118,7 @@ public record UdpProperties(List<Listener> listeners) {
 					positive(property + ".reply-burst", or(this.replyBurst, 200)), or(this.logLevel, LogLevel.INFO),
 					ListenerList.logRate(property + ".log-rate", or(this.logRate, 100)),
 					positive(property + ".queue-capacity", or(this.queueCapacity, 10_000)),
-					ListenerList.zeroOrMore(property + ".handler-threads", or(this.handlerThreads, 2),
+					ListenerList.zeroOrMore(property + ".handler-threads", or(this.handlerThreads, 0),
 							"a number of threads, or 0 to handle datagrams on the receiving thread"));
 		}
 

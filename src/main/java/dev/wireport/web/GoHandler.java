@@ -108,10 +108,9 @@ class GoHandler implements HttpRequestHandler {
 			return;
 		}
 		if (this.log.admit()) {
-			this.log.line()
-				.log("remote={} method={} path={} headers={} body({} bytes)=\"{}\"", remote(request),
-						request.getMethod(), request.getRequestURI(), redacted(headers(request)), body.length,
-						Preview.of(body, (int) this.properties.logBodyBytes().toBytes()));
+			this.log.log("remote={} method={} path={} headers={} body({} bytes)=\"{}\"", remote(request),
+					request.getMethod(), request.getRequestURI(), redacted(headers(request)), body.length,
+					Preview.of(body, (int) this.properties.logBodyBytes().toBytes()));
 		}
 		if (wantsJson(request)) {
 			String text = StrictText.decode(body, StandardCharsets.UTF_8);

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 import dev.wireport.tcp.TcpListeners;
 import dev.wireport.udp.UdpListeners;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -111,6 +113,13 @@ class PrometheusScrapeTest {
 		assertThat(delta(before, after, "wireport_udp_payload_received_bytes_total" + series)).isEqualTo(50);
 		assertThat(delta(before, after, "wireport_udp_payload_sent_bytes_total" + series)).isEqualTo(3 * 24);
 		assertThat(delta(before, after, "wireport_udp_datagrams_dropped_total" + series)).isZero();
+		assertThat(delta(before, after, "wireport_udp_replies_dropped_total" + series)).isZero();
+	}
+
+	@Test
+	@EnabledOnOs(OS.LINUX)
+	void theKernelsDropCountOfEachUdpListenerIsExported() throws Exception {
+		assertThat(value(scrape(), "wireport_udp_datagrams_overflowed_total{listener=\"seed\"}")).isZero();
 	}
 
 	@Test

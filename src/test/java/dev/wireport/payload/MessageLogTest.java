@@ -2,11 +2,15 @@ package dev.wireport.payload;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.logging.LogLevel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 class MessageLogTest {
@@ -37,7 +42,10 @@ class MessageLogTest {
 	}
 
 	private List<String> lines() {
-		return this.appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+		// The writer thread appends while the test reads; the appender locks itself.
+		synchronized (this.appender) {
+			return this.appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+		}
 	}
 
 	@Test
@@ -51,8 +59,61 @@ class MessageLogTest {
 		// Refused for the rest of this second; the first call in the next one is
 		// admitted, after the count of those refused is logged.
 		await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).until(log::admit);
-		assertThat(lines()).isNotEmpty()
+		await().atMost(Duration.ofSeconds(5)).until(() -> !lines().isEmpty());
+		assertThat(lines())
 			.allMatch((line) -> line.matches("listener=t messages: \\d+ not logged \\(log-rate 3 lines per second\\)"));
+	}
+
+	@Test
+	void linesAreWrittenByTheWriterThreadInOrder() {
+		MessageLog log = new MessageLog(this.logger, LogLevel.INFO, 0, "x");
+		IntStream.range(0, 100).forEach((i) -> log.log("line {}", i));
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> lines().size() == 100);
+		assertThat(lines()).containsExactlyElementsOf(IntStream.range(0, 100).mapToObj((i) -> "line " + i).toList());
+		synchronized (this.appender) {
+			assertThat(this.appender.list).extracting(ILoggingEvent::getThreadName).containsOnly("message-log");
+		}
+	}
+
+	@Test
+	void anOutputThatStopsTakingLinesNeverHoldsTheCallerAndTheLostLinesAreCounted() throws Exception {
+		CountDownLatch stuck = new CountDownLatch(1);
+		AppenderBase<ILoggingEvent> stuckConsole = new AppenderBase<>() {
+			@Override
+			protected void append(ILoggingEvent event) {
+				try {
+					stuck.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		};
+		stuckConsole.start();
+		this.logger.addAppender(stuckConsole);
+		MessageLog log = new MessageLog(this.logger, LogLevel.INFO, 0, "listener=t messages");
+		try {
+			// Far more than the queue holds: with a blocking log this would never return.
+			assertTimeoutPreemptively(Duration.ofSeconds(30),
+					() -> IntStream.range(0, 10_000).filter((i) -> log.admit()).forEach((i) -> log.log("line {}", i)));
+		}
+		finally {
+			stuck.countDown();
+		}
+		// The next second's first message reports what the full queue turned away.
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
+			log.admit();
+			return lines().stream().anyMatch((line) -> line.contains("not keeping up"));
+		});
+		this.logger.detachAppender(stuckConsole);
+		String report = lines().stream().filter((line) -> line.contains("not keeping up")).findFirst().orElseThrow();
+		Matcher count = Pattern
+			.compile("listener=t messages: (\\d+) not logged \\(the log's output was not keeping up\\)")
+			.matcher(report);
+		assertThat(count.matches()).as(report).isTrue();
+		long written = lines().stream().filter((line) -> line.startsWith("line ")).count();
+		assertThat(Long.parseLong(count.group(1)) + written).isEqualTo(10_000);
 	}
 
 	@Test

@@ -43,8 +43,8 @@ import static org.awaitility.Awaitility.await;
 				"wireport.udp.listeners[2].port=0", "wireport.udp.listeners[2].max-datagram-size=100B",
 				"wireport.udp.listeners[3].name=limited", "wireport.udp.listeners[3].port=0",
 				"wireport.udp.listeners[3].reply-rate=0.01", "wireport.udp.listeners[3].reply-burst=5",
-				"wireport.udp.listeners[4].name=inline", "wireport.udp.listeners[4].port=0",
-				"wireport.udp.listeners[4].handler-threads=0", "wireport.udp.listeners[4].reply-rate=1000000",
+				"wireport.udp.listeners[4].name=queued", "wireport.udp.listeners[4].port=0",
+				"wireport.udp.listeners[4].handler-threads=2", "wireport.udp.listeners[4].reply-rate=1000000",
 				"wireport.udp.listeners[4].reply-burst=1000000", "wireport.udp.listeners[4].log-level=off" })
 class UdpGatewayTest {
 
@@ -80,11 +80,11 @@ class UdpGatewayTest {
 	}
 
 	/**
-	 * {@code inline} handles each datagram on its receiving thread
-	 * ({@code handler-threads: 0}); {@code seed} hands it to handler threads.
+	 * {@code seed} handles each datagram on its receiving thread (the default,
+	 * {@code handler-threads: 0}); {@code queued} hands it to handler threads.
 	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "seed", "inline" })
+	@ValueSource(strings = { "seed", "queued" })
 	void sixteenSendersGetEveryAck(String listener) throws Exception {
 		int senders = 16;
 		int datagrams = 1000;

@@ -168,6 +168,8 @@ class GoHandlerTest {
 				.endsWith("HelloWorld");
 		}
 
+		// The line is written by the log's own thread.
+		await().atMost(Duration.ofSeconds(10)).until(() -> output.toString().contains("method=POST path=/go"));
 		assertThat(output).contains("method=POST path=/go")
 			.contains("Authorization=[[redacted]]")
 			.contains("Cookie=[[redacted]]")
