@@ -1,6 +1,5 @@
 package dev.wireport.tcp;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,11 +23,13 @@ import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
 import org.springframework.messaging.Message;
 
 /**
- * A server connection served by its own thread (a virtual thread on Java 21+), read
- * through a buffer so that the codecs do not make a system call per byte. Replies are
- * written to a buffer that is flushed when no further request is already buffered, or
- * before the thread waits for more input: pipelined requests get their replies in one
- * write, a lone request gets its reply at once. Only the connection's own thread writes.
+ * A server connection served by its own thread (platform or virtual, as
+ * {@code connection-threads} says), read through a buffer so that the codecs do not make
+ * a system call per byte. Replies are written to a buffer that is flushed when no further
+ * request is already buffered, or before the thread waits for more input: pipelined
+ * requests get their replies in one write, a lone request gets its reply at once. Only
+ * the connection's own thread writes. Both buffers start small and grow only for a
+ * connection whose traffic fills them, which keeps held, mostly idle connections cheap.
  *
  * <p>
  * A blocking connection is used rather than Spring Integration's NIO one because the NIO
@@ -40,9 +41,15 @@ class ListenerConnection extends TcpNetConnection {
 
 	private static final Logger logger = LoggerFactory.getLogger(ListenerConnection.class);
 
-	static final int READ_BUFFER_SIZE = 8192;
+	/** Holds a few small messages; a read that fills it doubles it, up to the maximum. */
+	private static final int INITIAL_READ_BUFFER = 1024;
 
-	static final int WRITE_BUFFER_SIZE = 8192;
+	private static final int MAX_READ_BUFFER = 8192;
+
+	/** Holds a few acknowledgements; grows while more replies wait for one write. */
+	private static final int INITIAL_WRITE_BUFFER = 512;
+
+	private static final int MAX_WRITE_BUFFER = 8192;
 
 	/**
 	 * After an error reply, how long and how much the peer's unread input is discarded:
@@ -96,8 +103,9 @@ class ListenerConnection extends TcpNetConnection {
 		this.codec = codec;
 		try {
 			this.socketOutput = new WatchedOutputStream(socket.getOutputStream());
-			this.output = new BufferedOutputStream(this.socketOutput, WRITE_BUFFER_SIZE);
-			this.input = new ReadAheadInputStream(socket.getInputStream(), READ_BUFFER_SIZE, this::beforeWait);
+			this.output = new ReplyBuffer(this.socketOutput, INITIAL_WRITE_BUFFER, MAX_WRITE_BUFFER);
+			this.input = new ReadAheadInputStream(socket.getInputStream(), INITIAL_READ_BUFFER, MAX_READ_BUFFER,
+					this::beforeWait);
 		}
 		catch (IOException ex) {
 			// The factory closes the socket when creating the connection fails.
