@@ -58,5 +58,5 @@ poller=$!
 $java -jar "$root/target/wireport.jar" bench udp --port 18090 --connections 32 --messages 31250 \
   --timeout 2s --max-time 300s | tee "$out/udp.txt" || true
 kill $poller 2>/dev/null || true
-curl -s http://127.0.0.1:18081/actuator/prometheus | grep -E '^wireport_udp_datagrams_[a-z_]+_total' | tee "$out/udp-counters.txt"
+curl -s http://127.0.0.1:18081/actuator/prometheus | grep -E '^wireport_udp_(datagrams|replies)_[a-z_]+_total' | tee "$out/udp-counters.txt"
 echo "health: $(sort "$out/health.txt" | uniq -c | tr '\n' ' ')" | tee -a "$out/udp.txt"

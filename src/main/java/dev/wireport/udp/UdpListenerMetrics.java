@@ -30,6 +30,8 @@ final class UdpListenerMetrics {
 
 	final Counter repliesDropped;
 
+	private KernelDrops kernelDrops;
+
 	UdpListenerMetrics(String listener, MeterRegistry registry) {
 		this.listener = listener;
 		this.received = counter("wireport.udp.datagrams.received", "UDP datagrams received whole and handled", listener,
@@ -61,6 +63,10 @@ final class UdpListenerMetrics {
 	 * socket's receive buffer.
 	 */
 	void registerKernelDrops(KernelDrops drops, MeterRegistry registry) {
+		// A function counter holds its object weakly and, once it is collected, stays at
+		// its last value: the listener's metrics hold it for as long as the listener
+		// runs.
+		this.kernelDrops = drops;
 		FunctionCounter.builder("wireport.udp.datagrams.overflowed", drops, KernelDrops::count)
 			.description("UDP datagrams the kernel dropped because the listener's socket receive buffer was full")
 			.tag("listener", this.listener)

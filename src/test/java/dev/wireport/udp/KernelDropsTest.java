@@ -1,12 +1,15 @@
 package dev.wireport.udp;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -40,6 +43,28 @@ class KernelDropsTest {
 
 			assertThat(queued).isPositive();
 			assertThat(drops.count()).isPositive().isEqualTo(sent - queued);
+		}
+	}
+
+	@Test
+	void theListenersMeterKeepsCountingAfterAGarbageCollection() throws IOException {
+		MeterRegistry registry = new SimpleMeterRegistry();
+		try (DatagramChannel listener = DatagramChannel.open(); DatagramChannel sender = DatagramChannel.open()) {
+			listener.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+			listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+			UdpListenerMetrics metrics = new UdpListenerMetrics("t", registry);
+			KernelDrops drops = KernelDrops.forLocalPort(listener.socket().getLocalPort()).orElseThrow();
+			metrics.registerKernelDrops(drops, registry);
+			drops = null;
+			System.gc();
+			for (int i = 0; i < 2000; i++) {
+				sender.send(ByteBuffer.wrap(new byte[64]), listener.getLocalAddress());
+			}
+
+			assertThat(registry.get("wireport.udp.datagrams.overflowed").tag("listener", "t").functionCounter().count())
+				.isPositive();
+			// The listener, and with it its metrics, is still running.
+			Reference.reachabilityFence(metrics);
 		}
 	}
 
