@@ -1,8 +1,11 @@
 package dev.wireport.payload;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -43,7 +46,7 @@ public final class MessageLog {
 	 */
 	private static final int QUEUED_LINES = 4096;
 
-	private static final BlockingQueue<Line> queue = startWriter();
+	private static final BlockingQueue<Runnable> queue = startWriter();
 
 	private static final long SECOND = 1_000_000_000L;
 
@@ -128,14 +131,29 @@ public final class MessageLog {
 		}
 	}
 
-	private static BlockingQueue<Line> startWriter() {
-		BlockingQueue<Line> lines = new ArrayBlockingQueue<>(QUEUED_LINES);
+	/**
+	 * Waits until every line queued so far is written, for a stopping service whose JVM
+	 * would otherwise exit with the last messages' lines still queued.
+	 * @param timeout the longest wait, for an output that takes nothing
+	 * @return whether every line was written in time
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public static boolean flush(Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		CountDownLatch written = new CountDownLatch(1);
+		// Lines are written in order: once this runs, every line before it is out.
+		return queue.offer(written::countDown, timeout.toNanos(), TimeUnit.NANOSECONDS)
+				&& written.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+	}
+
+	private static BlockingQueue<Runnable> startWriter() {
+		BlockingQueue<Runnable> lines = new ArrayBlockingQueue<>(QUEUED_LINES);
 		Thread writer = new Thread(() -> {
 			try {
 				while (true) {
-					Line line = lines.take();
+					Runnable line = lines.take();
 					try {
-						line.write();
+						line.run();
 					}
 					catch (RuntimeException ex) {
 						// One bad line (an argument whose toString fails) must not end
@@ -165,9 +183,10 @@ public final class MessageLog {
 	}
 
 	private record Line(Logger logger, Level level, String format, Object[] arguments,
-			@Nullable Map<String, String> context) {
+			@Nullable Map<String, String> context) implements Runnable {
 
-		void write() {
+		@Override
+		public void run() {
 			if (this.context != null) {
 				MDC.setContextMap(this.context);
 			}

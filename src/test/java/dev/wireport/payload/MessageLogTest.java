@@ -65,11 +65,11 @@ class MessageLogTest {
 	}
 
 	@Test
-	void linesAreWrittenByTheWriterThreadInOrder() {
+	void linesAreWrittenByTheWriterThreadInOrderAndFlushWaitsForThem() throws InterruptedException {
 		MessageLog log = new MessageLog(this.logger, LogLevel.INFO, 0, "x");
 		IntStream.range(0, 100).forEach((i) -> log.log("line {}", i));
 
-		await().atMost(Duration.ofSeconds(5)).until(() -> lines().size() == 100);
+		assertThat(MessageLog.flush(Duration.ofSeconds(10))).isTrue();
 		assertThat(lines()).containsExactlyElementsOf(IntStream.range(0, 100).mapToObj((i) -> "line " + i).toList());
 		synchronized (this.appender) {
 			assertThat(this.appender.list).extracting(ILoggingEvent::getThreadName).containsOnly("message-log");
@@ -97,6 +97,8 @@ class MessageLogTest {
 			// Far more than the queue holds: with a blocking log this would never return.
 			assertTimeoutPreemptively(Duration.ofSeconds(30),
 					() -> IntStream.range(0, 10_000).filter((i) -> log.admit()).forEach((i) -> log.log("line {}", i)));
+			// A stopping service waits for the lines only as long as it is told to.
+			assertThat(MessageLog.flush(Duration.ofMillis(100))).isFalse();
 		}
 		finally {
 			stuck.countDown();
