@@ -2,7 +2,6 @@ package dev.wireport.payload;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -10,7 +9,6 @@ import java.util.stream.IntStream;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,37 +76,19 @@ class MessageLogTest {
 
 	@Test
 	void anOutputThatStopsTakingLinesNeverHoldsTheCallerAndTheLostLinesAreCounted() throws Exception {
-		CountDownLatch stuck = new CountDownLatch(1);
-		AppenderBase<ILoggingEvent> stuckConsole = new AppenderBase<>() {
-			@Override
-			protected void append(ILoggingEvent event) {
-				try {
-					stuck.await();
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			}
-		};
-		stuckConsole.start();
-		this.logger.addAppender(stuckConsole);
 		MessageLog log = new MessageLog(this.logger, LogLevel.INFO, 0, "listener=t messages");
-		try {
+		try (StuckOutput stuck = StuckOutput.attachTo(this.logger)) {
 			// Far more than the queue holds: with a blocking log this would never return.
 			assertTimeoutPreemptively(Duration.ofSeconds(30),
 					() -> IntStream.range(0, 10_000).filter((i) -> log.admit()).forEach((i) -> log.log("line {}", i)));
 			// A stopping service waits for the lines only as long as it is told to.
 			assertThat(MessageLog.flush(Duration.ofMillis(100))).isFalse();
 		}
-		finally {
-			stuck.countDown();
-		}
 		// The next second's first message reports what the full queue turned away.
 		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
 			log.admit();
 			return lines().stream().anyMatch((line) -> line.contains("not keeping up"));
 		});
-		this.logger.detachAppender(stuckConsole);
 		String report = lines().stream().filter((line) -> line.contains("not keeping up")).findFirst().orElseThrow();
 		Matcher count = Pattern
 			.compile("listener=t messages: (\\d+) not logged \\(the log's output was not keeping up\\)")

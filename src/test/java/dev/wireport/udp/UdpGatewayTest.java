@@ -18,6 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.wireport.payload.StuckOutput;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +48,10 @@ import static org.awaitility.Awaitility.await;
 				"wireport.udp.listeners[3].reply-rate=0.01", "wireport.udp.listeners[3].reply-burst=5",
 				"wireport.udp.listeners[4].name=queued", "wireport.udp.listeners[4].port=0",
 				"wireport.udp.listeners[4].handler-threads=2", "wireport.udp.listeners[4].reply-rate=1000000",
-				"wireport.udp.listeners[4].reply-burst=1000000", "wireport.udp.listeners[4].log-level=off" })
+				"wireport.udp.listeners[4].reply-burst=1000000", "wireport.udp.listeners[4].log-level=off",
+				"wireport.udp.listeners[5].name=chatty", "wireport.udp.listeners[5].port=0",
+				"wireport.udp.listeners[5].log-rate=0", "wireport.udp.listeners[5].reply-rate=1000000",
+				"wireport.udp.listeners[5].reply-burst=1000000" })
 class UdpGatewayTest {
 
 	private static final Logger logger = LoggerFactory.getLogger(UdpGatewayTest.class);
@@ -196,6 +202,46 @@ class UdpGatewayTest {
 			other.connect(address("limited"));
 			other.send(new DatagramPacket(new byte[] { 2 }, 1));
 			assertThat(bytes(receive(other))).isEqualTo(ACK);
+		}
+	}
+
+	/**
+	 * The receiving thread handles each datagram itself, so nothing in handling may wait:
+	 * a log output that stops taking lines (a stuck log collector) must cost log lines,
+	 * counted, and no reply.
+	 */
+	@Test
+	void aLogOutputThatStopsTakingLinesStallsNoReply() throws Exception {
+		ch.qos.logback.classic.Logger handlerLog = (ch.qos.logback.classic.Logger) LoggerFactory
+			.getLogger(UdpMessageHandler.class);
+		ListAppender<ILoggingEvent> written = new ListAppender<>();
+		written.start();
+		handlerLog.addAppender(written);
+		try (StuckOutput stuck = StuckOutput.attachTo(handlerLog); DatagramSocket client = client(null)) {
+			client.connect(address("chatty"));
+			// Every datagram is logged (log-rate 0): far more lines than the log's queue
+			// holds.
+			int datagrams = 6000;
+			for (int i = 0; i < datagrams; i++) {
+				client.send(new DatagramPacket(new byte[] { 'x' }, 1));
+				assertThat(bytes(receive(client))).as("reply %d", i).isEqualTo(ACK);
+			}
+			stuck.close();
+			// The lines the full queue turned away are counted, and the count is logged
+			// with the first datagram of a later second.
+			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+				client.send(new DatagramPacket(new byte[] { 'y' }, 1));
+				receive(client);
+				synchronized (written) {
+					return written.list.stream()
+						.anyMatch((event) -> event.getFormattedMessage()
+							.matches(
+									"listener=chatty datagrams: \\d+ not logged \\(the log's output was not keeping up\\)"));
+				}
+			});
+		}
+		finally {
+			handlerLog.detachAppender(written);
 		}
 	}
 
