@@ -14,9 +14,11 @@ import java.util.concurrent.TimeUnit;
 
 import dev.wireport.framing.FrameCodec;
 import dev.wireport.framing.Framing;
+import dev.wireport.payload.StuckOutput;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -37,7 +39,9 @@ import static org.awaitility.Awaitility.await;
 				"wireport.tcp.listeners[2].name=guarded", "wireport.tcp.listeners[2].port=0",
 				"wireport.tcp.listeners[2].framing=lf", "wireport.tcp.listeners[2].reply=echo",
 				"wireport.tcp.listeners[2].frame-timeout=500ms", "wireport.tcp.listeners[2].idle-timeout=10s",
-				"wireport.tcp.listeners[2].write-timeout=1s" })
+				"wireport.tcp.listeners[2].write-timeout=1s", "wireport.tcp.listeners[3].name=chatty",
+				"wireport.tcp.listeners[3].port=0", "wireport.tcp.listeners[3].framing=lf",
+				"wireport.tcp.listeners[3].log-rate=0" })
 class TcpFaultsTest {
 
 	private static final FrameCodec LF = Framing.LF.codec(1024);
@@ -162,6 +166,24 @@ class TcpFaultsTest {
 		try (WireClient next = new WireClient(this.listeners.port("guarded"))) {
 			next.write("next\n");
 			assertThat(next.receive(LF)).asString().isEqualTo("next");
+		}
+	}
+
+	/**
+	 * A log output that stops taking lines (a stuck log collector) costs log lines,
+	 * counted, and holds no connection.
+	 */
+	@Test
+	void aLogOutputThatStopsTakingLinesStallsNoReply() throws IOException {
+		try (StuckOutput stuck = StuckOutput.attachTo(LoggerFactory.getLogger(TcpMessageHandler.class));
+				WireClient client = new WireClient(this.listeners.port("chatty"))) {
+			// Every message is logged (log-rate 0): more lines than the log's queue
+			// holds.
+			int messages = 6000;
+			client.write("x\n".repeat(messages));
+
+			byte[] acks = (TcpProperties.SEED_ACK + "\n").repeat(messages).getBytes(StandardCharsets.UTF_8);
+			assertThat(client.readExactly(acks.length)).isEqualTo(acks);
 		}
 	}
 
