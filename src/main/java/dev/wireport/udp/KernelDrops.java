@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The datagrams the Linux kernel dropped for one UDP socket, from the {@code drops}
@@ -46,14 +47,8 @@ final class KernelDrops {
 	static Optional<KernelDrops> forLocalPort(int port) {
 		String portSuffix = ":" + String.format(Locale.ROOT, "%04X", port);
 		Set<String> ownSockets = ownSocketInodes();
-		for (Path table : TABLES) {
-			for (String[] row : rows(table)) {
-				if (row[LOCAL_ADDRESS].endsWith(portSuffix) && ownSockets.contains(row[INODE])) {
-					return Optional.of(new KernelDrops(row[INODE]));
-				}
-			}
-		}
-		return Optional.empty();
+		return row((row) -> row[LOCAL_ADDRESS].endsWith(portSuffix) && ownSockets.contains(row[INODE]))
+			.map((row) -> new KernelDrops(row[INODE]));
 	}
 
 	/**
@@ -61,15 +56,16 @@ final class KernelDrops {
 	 * @return datagrams dropped by the kernel
 	 */
 	synchronized long count() {
-		for (Path table : TABLES) {
-			for (String[] row : rows(table)) {
-				if (row[INODE].equals(this.inode)) {
-					this.last = Long.parseLong(row[DROPS]);
-					return this.last;
-				}
-			}
-		}
+		row((row) -> row[INODE].equals(this.inode)).ifPresent((row) -> this.last = Long.parseLong(row[DROPS]));
 		return this.last;
+	}
+
+	/**
+	 * The first row of the UDP tables that matches; the IPv6 table is read only if
+	 * needed.
+	 */
+	private static Optional<String[]> row(Predicate<String[]> matching) {
+		return TABLES.stream().flatMap((table) -> rows(table).stream()).filter(matching).findFirst();
 	}
 
 	private static List<String[]> rows(Path table) {

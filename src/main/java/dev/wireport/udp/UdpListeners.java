@@ -66,9 +66,9 @@ public class UdpListeners implements SmartLifecycle {
 
 	private void register(UdpListenerSettings settings) {
 		DatagramChannel channel = bind(settings);
+		int port = channel.socket().getLocalPort();
 		UdpListenerMetrics metrics = new UdpListenerMetrics(settings.name(), this.registry);
-		KernelDrops.forLocalPort(channel.socket().getLocalPort())
-			.ifPresent((drops) -> metrics.registerKernelDrops(drops, this.registry));
+		KernelDrops.forLocalPort(port).ifPresent((drops) -> metrics.registerKernelDrops(drops, this.registry));
 		DatagramReceiver receiver = receiver(settings, channel, metrics);
 		ThreadPoolExecutor handlers = handlerThreads(settings, metrics);
 		receiver.setTaskExecutor(handlers);
@@ -78,8 +78,7 @@ public class UdpListeners implements SmartLifecycle {
 			.get();
 		this.flowContext.registration(flow).id("udp." + settings.name()).register();
 		this.listeners.put(settings.name(), new Listener(settings, channel, receiver, handlers));
-		logger.info("UDP listener '{}' listening on {}:{}, replying {}", settings.name(), settings.host(),
-				channel.socket().getLocalPort(),
+		logger.info("UDP listener '{}' listening on {}:{}, replying {}", settings.name(), settings.host(), port,
 				settings.repliesEnabled() ? settings.reply().name().toLowerCase(Locale.ROOT) : "never");
 	}
 
@@ -146,7 +145,7 @@ public class UdpListeners implements SmartLifecycle {
 		if (listener == null) {
 			throw new IllegalArgumentException("No UDP listener named '" + name + "'");
 		}
-		return listener.channel().socket().getLocalPort();
+		return listener.port();
 	}
 
 	/**
@@ -163,7 +162,7 @@ public class UdpListeners implements SmartLifecycle {
 		Health.Builder health = (listener.receiver().isListening() && listener.channel().isOpen()) ? Health.up()
 				: Health.down().withDetail("reason", "not receiving");
 		return health.withDetail("host", settings.host())
-			.withDetail("port", listener.channel().socket().getLocalPort())
+			.withDetail("port", listener.port())
 			.withDetail("reply", settings.repliesEnabled() ? settings.reply().name().toLowerCase(Locale.ROOT) : "off")
 			.withDetail("queued", listener.handlers().getQueue().size())
 			.build();
@@ -203,6 +202,12 @@ public class UdpListeners implements SmartLifecycle {
 
 	private record Listener(UdpListenerSettings settings, DatagramChannel channel, DatagramReceiver receiver,
 			ThreadPoolExecutor handlers) {
+
+		/** The bound port, which differs from the configured one for port 0. */
+		int port() {
+			return this.channel.socket().getLocalPort();
+		}
+
 	}
 
 }

@@ -108,17 +108,24 @@ class GoHandler implements HttpRequestHandler {
 			tooLarge(request, response);
 			return;
 		}
-		if (this.log.admit()) {
-			this.log.log("remote={} method={} path={} headers={} body({} bytes)=\"{}\"", remote(request),
-					request.getMethod(), request.getRequestURI(), redacted(headers(request)), body.length,
+		boolean logged = this.log.admit();
+		boolean json = wantsJson(request);
+		// Built once for the log line and the JSON answer; the plain answer needs
+		// neither.
+		boolean described = logged || json;
+		Map<String, List<String>> headers = described ? headers(request) : null;
+		String remote = described ? remote(request) : null;
+		if (logged) {
+			this.log.log("remote={} method={} path={} headers={} body({} bytes)=\"{}\"", remote, request.getMethod(),
+					request.getRequestURI(), redacted(headers), body.length,
 					Preview.of(body, (int) this.properties.logBodyBytes().toBytes()));
 		}
-		if (wantsJson(request)) {
+		if (json) {
 			String text = StrictText.decode(body, StandardCharsets.UTF_8);
 			write(response, HttpStatus.OK, MediaType.APPLICATION_JSON,
-					new RequestDescription(request.getMethod(), request.getRequestURI(), query(request),
-							headers(request), (text != null) ? text : Base64.getEncoder().encodeToString(body),
-							(text != null) ? "text" : "base64", body.length, remote(request)));
+					new RequestDescription(request.getMethod(), request.getRequestURI(), query(request), headers,
+							(text != null) ? text : Base64.getEncoder().encodeToString(body),
+							(text != null) ? "text" : "base64", body.length, remote));
 			return;
 		}
 		response.setStatus(HttpServletResponse.SC_OK);
