@@ -31,8 +31,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code /go} through a real port and a real HTTP client.
  */
+// Every request logged: the log test must not depend on how many requests the other
+// tests sent in the same second.
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "wireport.web.go.max-body-size=1KB")
+		properties = { "wireport.web.go.max-body-size=1KB", "wireport.web.go.log-rate=0" })
 @ExtendWith(OutputCaptureExtension.class)
 class GoHandlerTest {
 
@@ -218,6 +220,34 @@ class GoHandlerTest {
 		}
 		HttpResponse<byte[]> next = send(go(""));
 		assertThat(next.body()).isEqualTo("HelloWorld".getBytes(StandardCharsets.US_ASCII));
+	}
+
+	@Test
+	void aKeepAliveClientIsNotMadeToReconnectEveryHundredRequests() throws Exception {
+		// Tomcat's default closes the connection with the 100th response.
+		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+			socket.setSoTimeout(10_000);
+			InputStream in = socket.getInputStream();
+			byte[] request = "GET /go HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+			for (int i = 1; i <= 250; i++) {
+				socket.getOutputStream().write(request);
+				String head = readHead(in);
+				assertThat(head).as("response %d", i)
+					.startsWith("HTTP/1.1 200")
+					.doesNotContainIgnoringCase("Connection: close");
+				assertThat(in.readNBytes(10)).isEqualTo("HelloWorld".getBytes(StandardCharsets.US_ASCII));
+			}
+		}
+	}
+
+	private static String readHead(InputStream in) throws IOException {
+		StringBuilder head = new StringBuilder();
+		while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+			int b = in.read();
+			assertThat(b).as("end of stream inside a response head").isNotNegative();
+			head.append((char) b);
+		}
+		return head.toString();
 	}
 
 	private static void assertTooLarge(HttpResponse<byte[]> response) {
