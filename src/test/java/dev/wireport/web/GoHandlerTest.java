@@ -29,10 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code /go} through a real port and a real HTTP client.
+ * {@code /go} through a real port and a real HTTP client. Every request is logged
+ * ({@code log-rate=0}): the log test must not depend on how many requests the other tests
+ * sent in the same second.
  */
-// Every request logged: the log test must not depend on how many requests the other
-// tests sent in the same second.
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "wireport.web.go.max-body-size=1KB", "wireport.web.go.log-rate=0" })
 @ExtendWith(OutputCaptureExtension.class)
