@@ -26,7 +26,4 @@ RUN java -XX:AOTCacheOutput=/app/wireport.aot -Dspring.context.exit=onRefresh \
 USER 10001:10001
 EXPOSE 8080/tcp 8081/tcp 9000/tcp 9080/tcp 8090/udp
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"
-# A container has a hard memory limit: a virtual thread per TCP connection holds 10,000
-# connections in 520–550 MiB where platform threads take 770–800 (docs/performance.md).
-ENV WIREPORT_TCP_CONNECTIONTHREADS=virtual
 ENTRYPOINT ["java", "-XX:AOTCache=/app/wireport.aot", "-jar", "/app/wireport.jar"]

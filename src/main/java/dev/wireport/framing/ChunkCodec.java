@@ -3,6 +3,7 @@ package dev.wireport.framing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
@@ -32,9 +33,7 @@ public final class ChunkCodec implements FrameCodec {
 			throw new SoftEndOfStreamException("Stream closed between chunks");
 		}
 		int length = 1 + in.available();
-		if (length > this.maxFrameSize) {
-			throw FrameCodec.tooLarge(length, this.maxFrameSize);
-		}
+		checkSize(length);
 		byte[] chunk = new byte[length];
 		chunk[0] = (byte) first;
 		int read = in.readNBytes(chunk, 1, length - 1);
@@ -42,6 +41,17 @@ public final class ChunkCodec implements FrameCodec {
 			throw FrameCodec.endedMidFrame(1 + read);
 		}
 		return chunk;
+	}
+
+	private void checkSize(int length) throws FrameException {
+		if (length > this.maxFrameSize) {
+			throw FrameCodec.tooLarge(length, this.maxFrameSize);
+		}
+	}
+
+	@Override
+	public FrameDecoder decoder() {
+		return new Decoder();
 	}
 
 	@Override
@@ -52,6 +62,32 @@ public final class ChunkCodec implements FrameCodec {
 	@Override
 	public String checkEncodable(byte[] payload) {
 		return null;
+	}
+
+	/**
+	 * Takes whatever the connection's buffer holds as one message, as
+	 * {@link #deserialize(InputStream)} takes what one read delivered: called after each
+	 * read, it gives one message per read. It keeps no state.
+	 */
+	private final class Decoder implements FrameDecoder {
+
+		@Override
+		public byte[] next(ByteBuffer buffer) throws FrameException {
+			if (!buffer.hasRemaining()) {
+				return null;
+			}
+			checkSize(buffer.remaining());
+			byte[] chunk = new byte[buffer.remaining()];
+			buffer.get(chunk);
+			return chunk;
+		}
+
+		@Override
+		public byte[] end(ByteBuffer buffer) throws FrameException {
+			// Whatever is left was delivered by the last read: one more message.
+			return next(buffer);
+		}
+
 	}
 
 }

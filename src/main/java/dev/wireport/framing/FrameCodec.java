@@ -16,7 +16,9 @@ import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamExceptio
  * {@link #deserialize(InputStream)} returns one message payload; it throws
  * {@link SoftEndOfStreamException} when the stream ends cleanly between frames and
  * {@link FrameException} when the bytes break the framing or exceed the maximum frame
- * size. It never buffers more than the maximum frame size.
+ * size. It never buffers more than the maximum frame size. {@link #decoder()} gives the
+ * non-blocking counterpart, which takes the same frames out of a connection's
+ * {@link java.nio.ByteBuffer} as its bytes arrive.
  */
 public interface FrameCodec extends Serializer<byte[]>, Deserializer<byte[]> {
 
@@ -36,6 +38,14 @@ public interface FrameCodec extends Serializer<byte[]>, Deserializer<byte[]> {
 	 */
 	@Override
 	byte[] deserialize(InputStream in) throws IOException;
+
+	/**
+	 * Creates a decoder for one connection: it may keep state between calls (how far the
+	 * current frame has been scanned), so each connection needs its own, while the codec
+	 * itself stays stateless and shared.
+	 * @return a new decoder
+	 */
+	FrameDecoder decoder();
 
 	/**
 	 * Whether {@code payload} can be written as one frame that reads back unchanged.

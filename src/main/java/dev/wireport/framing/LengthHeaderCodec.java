@@ -3,6 +3,7 @@ package dev.wireport.framing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
@@ -12,7 +13,8 @@ import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamExceptio
  * 1- and 2-byte headers are unsigned; the 4-byte header is a signed int, as Spring
  * Integration's {@code ByteArrayLengthHeaderSerializer} and Go's
  * {@code binary.Read(..., int32)} treat it, so a negative length is malformed. The length
- * is checked against the maximum frame size before any payload byte is read.
+ * is checked against the maximum frame size before any payload byte is read, by
+ * {@link #deserialize(InputStream)} and by the {@link #decoder() decoder} alike.
  */
 public final class LengthHeaderCodec implements FrameCodec {
 
@@ -42,7 +44,7 @@ public final class LengthHeaderCodec implements FrameCodec {
 
 	@Override
 	public byte[] deserialize(InputStream in) throws IOException {
-		long length = 0;
+		long header = 0;
 		for (int i = 0; i < this.headerSize; i++) {
 			int next = in.read();
 			if (next < 0) {
@@ -51,18 +53,43 @@ public final class LengthHeaderCodec implements FrameCodec {
 				}
 				throw FrameCodec.endedMidFrame(i);
 			}
-			length = this.bigEndian ? (length << 8) | next : length | ((long) next << (8 * i));
+			header = withHeaderByte(header, next, i);
 		}
-		if (this.headerSize == 4) {
-			length = (int) length;
-		}
+		return FrameCodec.readFully(in, payloadLength(header));
+	}
+
+	/**
+	 * Adds the header's byte number {@code index} to the bytes before it.
+	 * @param header the value of the bytes before it
+	 * @param next the byte, 0 to 255
+	 * @param index its index in the header
+	 * @return the value of the header so far
+	 */
+	private long withHeaderByte(long header, int next, int index) {
+		return this.bigEndian ? (header << 8) | next : header | ((long) next << (8 * index));
+	}
+
+	/**
+	 * Checks the length a whole header announces.
+	 * @param header the header's value as read, unsigned
+	 * @return the payload length
+	 * @throws FrameException when the length is negative or exceeds the maximum frame
+	 * size
+	 */
+	private int payloadLength(long header) throws FrameException {
+		long length = (this.headerSize == 4) ? (int) header : header;
 		if (length < 0) {
 			throw new FrameException(FrameException.Reason.MALFORMED, "negative length header " + length);
 		}
 		if (length > this.maxFrameSize) {
 			throw FrameCodec.tooLarge(length, this.maxFrameSize);
 		}
-		return FrameCodec.readFully(in, (int) length);
+		return (int) length;
+	}
+
+	@Override
+	public FrameDecoder decoder() {
+		return new Decoder();
 	}
 
 	@Override
@@ -86,6 +113,48 @@ public final class LengthHeaderCodec implements FrameCodec {
 		long largest = largestLength(this.headerSize);
 		return (payload.length <= largest) ? null
 				: "it is longer than a " + this.headerSize + "-byte length header can describe (" + largest + ")";
+	}
+
+	/**
+	 * Takes frames from one connection's buffer. It keeps no state: a call re-reads the
+	 * header, at most four bytes, which costs less than remembering it, and throws as
+	 * soon as the header is complete if the length is bad.
+	 */
+	private final class Decoder implements FrameDecoder {
+
+		@Override
+		public byte[] next(ByteBuffer buffer) throws FrameException {
+			int headerSize = LengthHeaderCodec.this.headerSize;
+			if (buffer.remaining() < headerSize) {
+				return null;
+			}
+			long header = 0;
+			for (int i = 0; i < headerSize; i++) {
+				header = withHeaderByte(header, buffer.get(buffer.position() + i) & 0xff, i);
+			}
+			int length = payloadLength(header);
+			if (buffer.remaining() - headerSize < length) {
+				return null;
+			}
+			buffer.position(buffer.position() + headerSize);
+			byte[] payload = new byte[length];
+			buffer.get(payload);
+			return payload;
+		}
+
+		@Override
+		public byte[] end(ByteBuffer buffer) throws FrameException {
+			byte[] frame = next(buffer);
+			int received = buffer.remaining();
+			if (frame != null || received == 0) {
+				return frame;
+			}
+			// What deserialize counts: the header bytes while the header is incomplete,
+			// then the payload bytes only (FrameCodec.readFully).
+			int headerSize = LengthHeaderCodec.this.headerSize;
+			throw FrameCodec.endedMidFrame((received < headerSize) ? received : received - headerSize);
+		}
+
 	}
 
 }

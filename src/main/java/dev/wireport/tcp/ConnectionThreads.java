@@ -7,11 +7,19 @@ import org.springframework.boot.system.JavaVersion;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
 
 /**
- * What kind of thread serves each TCP connection
- * ({@code wireport.tcp.connection-threads}). Every connection is a blocking socket with a
- * thread of its own; the kind trades throughput against memory (docs/performance.md).
+ * What threads serve the TCP connections ({@code wireport.tcp.connection-threads}): a few
+ * event loops shared by every connection, or a thread of its own for each connection on a
+ * blocking socket. The choice trades throughput against memory and latency
+ * (docs/performance.md).
  */
 public enum ConnectionThreads {
+
+	/**
+	 * One event loop per processor and listener serves all of the listener's connections:
+	 * no thread per connection, no thread wake-up per message. The fastest choice under
+	 * many busy connections, and the leanest for many idle ones.
+	 */
+	EVENT_LOOP,
 
 	/**
 	 * A platform thread per connection: the kernel wakes it straight from its blocking
@@ -45,7 +53,8 @@ public enum ConnectionThreads {
 	}
 
 	/**
-	 * An executor that starts one thread of this kind per task.
+	 * An executor that starts one thread of this kind per task: a virtual thread for
+	 * {@link #VIRTUAL}, a platform thread otherwise (an event loop's accepting thread).
 	 * @param prefix the threads' name prefix
 	 * @return the executor
 	 */

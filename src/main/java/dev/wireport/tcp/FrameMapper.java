@@ -5,9 +5,8 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 import dev.wireport.framing.FrameException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
+import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpMessageMapper;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
@@ -23,15 +22,22 @@ import org.springframework.messaging.support.GenericMessage;
  */
 class FrameMapper extends TcpMessageMapper {
 
-	private static final Logger logger = LoggerFactory.getLogger(FrameMapper.class);
+	private final ListenerConnections connections;
 
-	private final String listener;
+	FrameMapper(ListenerConnections connections) {
+		this.connections = connections;
+	}
 
-	private final TcpListenerMetrics metrics;
-
-	FrameMapper(String listener, TcpListenerMetrics metrics) {
-		this.listener = listener;
-		this.metrics = metrics;
+	/**
+	 * The headers of every message from one connection: only those the flow uses, so that
+	 * each message copies as few as possible into a header map of its own. Prepared once
+	 * per connection.
+	 * @param connection the connection
+	 * @return its connection id, remote address and remote port
+	 */
+	static Map<String, Object> messageHeaders(TcpConnection connection) {
+		return Map.of(IpHeaders.CONNECTION_ID, connection.getConnectionId(), IpHeaders.IP_ADDRESS,
+				connection.getHostAddress(), IpHeaders.REMOTE_PORT, connection.getPort());
 	}
 
 	@Override
@@ -41,9 +47,7 @@ class FrameMapper extends TcpMessageMapper {
 		try {
 			byte[] payload = (byte[]) connection.getPayload();
 			listenerConnection.decoded();
-			this.metrics.received(payload);
-			// Only the headers the flow uses, prepared once per connection: the message
-			// copies them into a header map of its own.
+			this.connections.metrics().received(payload);
 			return new GenericMessage<>(payload, listenerConnection.messageHeaders());
 		}
 		catch (UncheckedIOException ex) {
@@ -51,22 +55,15 @@ class FrameMapper extends TcpMessageMapper {
 			if (cause instanceof FrameException && listenerConnection.timedOut()) {
 				// The watchdog ended a wait in the middle of a frame: the stream ended
 				// there because of the timeout, not because the peer closed it.
-				cause = listenerConnection.frameTimedOut();
+				cause = this.connections.frameTimedOut();
 			}
 			if (cause instanceof FrameException frame) {
-				reject(connection, frame);
+				this.connections.rejected(listenerConnection, frame);
+				listenerConnection.refuse(frame.getMessage());
 				throw new SoftEndOfStreamException("Frame rejected: " + frame.getMessage());
 			}
 			throw ex;
 		}
-	}
-
-	private void reject(TcpConnection connection, FrameException frame) {
-		this.metrics.rejected(frame.reason());
-		logger.warn("listener={} connection={} remote={}:{} frame rejected ({}): {}; closing the connection",
-				this.listener, connection.getConnectionId(), connection.getHostAddress(), connection.getPort(),
-				frame.reason().tag(), frame.getMessage());
-		((ListenerConnection) connection).refuse(frame.getMessage());
 	}
 
 }

@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.integration.ip.IpHeaders;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
 import org.springframework.messaging.Message;
 
@@ -37,7 +36,7 @@ import org.springframework.messaging.Message;
  * messages already received are written; that would lose the reply of every client that
  * sends and then shuts down its output (and make the {@code raw} framing impossible).
  */
-class ListenerConnection extends TcpNetConnection {
+class ListenerConnection extends TcpNetConnection implements ServedConnection {
 
 	private static final Logger logger = LoggerFactory.getLogger(ListenerConnection.class);
 
@@ -171,18 +170,14 @@ class ListenerConnection extends TcpNetConnection {
 			this.frameDeadline = now + frameTimeout.toNanos();
 		}
 		else if (now - this.frameDeadline >= 0) {
-			throw frameTimedOut();
+			throw this.connections.frameTimedOut();
 		}
 		this.waitingInFrame = inFrame;
 		this.waitingSince = now;
 	}
 
-	/**
-	 * Which timeout, if any, this connection is past.
-	 * @param now the current {@link System#nanoTime()}
-	 * @return the timeout, or {@code null}
-	 */
-	Timeout pastTimeout(long now) {
+	@Override
+	public Timeout pastTimeout(long now) {
 		TcpListenerSettings settings = this.connections.settings();
 		Duration write = settings.writeTimeout();
 		if (!write.isZero() && writeBlockedNanos(now) > write.toNanos()) {
@@ -203,7 +198,8 @@ class ListenerConnection extends TcpNetConnection {
 	 * Ends the wait for the peer: the read sees the end of the stream, and the connection
 	 * closes as after a half-close, with an error reply if a frame was unfinished.
 	 */
-	void expire() {
+	@Override
+	public void expire() {
 		this.timedOut = true;
 		try {
 			shutdownInput();
@@ -222,25 +218,9 @@ class ListenerConnection extends TcpNetConnection {
 		return this.timedOut;
 	}
 
-	FrameException frameTimedOut() {
-		TcpListenerSettings settings = this.connections.settings();
-		String timeout = settings.frameTimeout().isZero()
-				? "the idle timeout of " + settings.idleTimeout().toMillis() + "ms"
-				: "the frame timeout of " + settings.frameTimeout().toMillis() + "ms";
-		return new FrameException(FrameException.Reason.TIMEOUT, "frame not completed within " + timeout);
-	}
-
-	/** The timeouts the {@link ConnectionWatchdog} enforces. */
-	enum Timeout {
-
-		IDLE, FRAME, WRITE
-
-	}
-
 	Map<String, Object> messageHeaders() {
 		if (this.messageHeaders == null) {
-			this.messageHeaders = Map.of(IpHeaders.CONNECTION_ID, getConnectionId(), IpHeaders.IP_ADDRESS,
-					getHostAddress(), IpHeaders.REMOTE_PORT, getPort());
+			this.messageHeaders = FrameMapper.messageHeaders(this);
 		}
 		return this.messageHeaders;
 	}
@@ -320,11 +300,8 @@ class ListenerConnection extends TcpNetConnection {
 		}
 	}
 
-	/**
-	 * Stops reading once what the peer already sent is consumed, so that the connection
-	 * ends after answering it.
-	 */
-	void endWhenIdle() {
+	@Override
+	public void endWhenIdle() {
 		try {
 			if (this.input.endWhenIdle()) {
 				shutdownInput();

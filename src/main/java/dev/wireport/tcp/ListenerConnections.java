@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.wireport.framing.FrameException;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,7 @@ class ListenerConnections {
 
 	private final TcpListenerSettings settings;
 
-	private final Set<ListenerConnection> open = ConcurrentHashMap.newKeySet();
+	private final Set<ServedConnection> open = ConcurrentHashMap.newKeySet();
 
 	private final AtomicInteger active = new AtomicInteger();
 
@@ -54,7 +55,7 @@ class ListenerConnections {
 	 * @param connection the connection
 	 * @return whether the connection may be served
 	 */
-	boolean admit(ListenerConnection connection) {
+	boolean admit(ServedConnection connection) {
 		if (this.active.incrementAndGet() > this.settings.maxConnections()) {
 			this.active.decrementAndGet();
 			this.metrics.refused.increment();
@@ -67,7 +68,7 @@ class ListenerConnections {
 		return true;
 	}
 
-	void release(ListenerConnection connection) {
+	void release(ServedConnection connection) {
 		if (this.open.remove(connection)) {
 			this.metrics.closed.increment();
 			if (this.active.decrementAndGet() == 0) {
@@ -86,12 +87,12 @@ class ListenerConnections {
 	 * Ends every connection past one of its timeouts. A blocked reply closes the socket,
 	 * which ends the write with an error; an idle or unfinished wait ends the socket's
 	 * input, so the connection closes as after a half-close (see
-	 * {@link ListenerConnection#expire()}).
+	 * {@link ServedConnection#expire()}).
 	 */
 	void enforceTimeouts() {
 		long now = System.nanoTime();
-		for (ListenerConnection connection : this.open) {
-			ListenerConnection.Timeout timeout = connection.pastTimeout(now);
+		for (ServedConnection connection : this.open) {
+			ServedConnection.Timeout timeout = connection.pastTimeout(now);
 			if (timeout == null) {
 				continue;
 			}
@@ -106,7 +107,7 @@ class ListenerConnections {
 		}
 	}
 
-	private void closeStalled(ListenerConnection connection) {
+	private void closeStalled(ServedConnection connection) {
 		// Closed already by an earlier look, its thread not yet out of the write.
 		if (!connection.isOpen()) {
 			return;
@@ -118,6 +119,31 @@ class ListenerConnections {
 				this.settings.name(), connection.getConnectionId(), connection.getHostAddress(), connection.getPort(),
 				this.settings.writeTimeout().toMillis());
 		connection.close();
+	}
+
+	/**
+	 * The error for a frame the peer left unfinished past its timeout: the stream ended
+	 * there because of the timeout, not because the peer closed it.
+	 * @return the error
+	 */
+	FrameException frameTimedOut() {
+		String timeout = this.settings.frameTimeout().isZero()
+				? "the idle timeout of " + this.settings.idleTimeout().toMillis() + "ms"
+				: "the frame timeout of " + this.settings.frameTimeout().toMillis() + "ms";
+		return new FrameException(FrameException.Reason.TIMEOUT, "frame not completed within " + timeout);
+	}
+
+	/**
+	 * Counts and logs a frame the codec refused; the connection then sends the error and
+	 * closes.
+	 * @param connection the connection it came from
+	 * @param frame the codec's error
+	 */
+	void rejected(ServedConnection connection, FrameException frame) {
+		this.metrics.rejected(frame.reason());
+		logger.warn("listener={} connection={} remote={}:{} frame rejected ({}): {}; closing the connection",
+				this.settings.name(), connection.getConnectionId(), connection.getHostAddress(), connection.getPort(),
+				frame.reason().tag(), frame.getMessage());
 	}
 
 	int active() {
@@ -132,7 +158,7 @@ class ListenerConnections {
 	 * @throws InterruptedException if interrupted while waiting
 	 */
 	boolean drain(Duration timeout) throws InterruptedException {
-		this.open.forEach(ListenerConnection::endWhenIdle);
+		this.open.forEach(ServedConnection::endWhenIdle);
 		long remaining = timeout.toNanos();
 		this.lock.lock();
 		try {

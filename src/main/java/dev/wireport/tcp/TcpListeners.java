@@ -22,7 +22,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
 import org.springframework.integration.ip.dsl.Tcp;
-import org.springframework.integration.ip.dsl.TcpNetServerConnectionFactorySpec;
+import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.DefaultTcpSocketSupport;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionServerExceptionEvent;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionServerListeningEvent;
@@ -68,7 +68,10 @@ public class TcpListeners implements SmartLifecycle {
 		// changing then.
 		Map<String, IntegrationFlow> flows = new LinkedHashMap<>();
 		this.properties.listenerSettings().forEach((settings) -> flows.put(settings.name(), prepare(settings)));
-		flows.forEach((name, flow) -> this.flowContext.registration(flow).id("tcp." + name).register());
+		flows.forEach((name, flow) -> this.flowContext.registration(flow)
+			.id("tcp." + name)
+			.addBean("tcp." + name + ".connections", this.listeners.get(name).factory())
+			.register());
 		for (Listener listener : this.listeners.values()) {
 			awaitBound(listener);
 		}
@@ -82,31 +85,41 @@ public class TcpListeners implements SmartLifecycle {
 	private IntegrationFlow prepare(TcpListenerSettings settings) {
 		ListenerConnections connections = new ListenerConnections(settings, this.registry);
 		this.watchdog.watch(connections);
+		Listener listener = (this.properties.connectionThreads() == ConnectionThreads.EVENT_LOOP)
+				? eventLoopListener(settings, connections) : threadPerConnectionListener(settings, connections);
+		this.listeners.put(settings.name(), listener);
+		// Collaborating channel adapters, not an inbound gateway: the gateway sends each
+		// message through a temporary reply channel, with a copy of the message for it;
+		// the outbound adapter writes the reply to the connection its header names.
+		return IntegrationFlow.from(Tcp.inboundAdapter(listener.factory()))
+			.handle(new TcpMessageHandler(settings))
+			.handle(Tcp.outboundAdapter(listener.factory()))
+			.get();
+	}
+
+	private Listener eventLoopListener(TcpListenerSettings settings, ListenerConnections connections) {
+		EventLoopServerConnectionFactory factory = new EventLoopServerConnectionFactory(settings, connections,
+				Runtime.getRuntime().availableProcessors());
+		return new Listener(settings, factory, factory::stopAccepting, connections, new CompletableFuture<>());
+	}
+
+	private Listener threadPerConnectionListener(TcpListenerSettings settings, ListenerConnections connections) {
 		ServerSocketHolder serverSocket = new ServerSocketHolder();
 		FrameCodec codec = settings.codec();
-		TcpNetServerConnectionFactorySpec factory = Tcp.netServer(settings.port())
-			.id("tcp." + settings.name() + ".connections")
+		TcpNetServerConnectionFactory factory = Tcp.netServer(settings.port())
 			.localAddress(settings.host())
 			.backlog(settings.backlog())
 			.soTcpNoDelay(settings.tcpNoDelay())
 			.soKeepAlive(settings.keepAlive())
 			.deserializer(codec)
 			.serializer(codec)
-			.mapper(new FrameMapper(settings.name(), connections.metrics()))
+			.mapper(new FrameMapper(connections))
 			.socketSupport(serverSocket)
 			.connectionSupport((socket, server, lookupHost, publisher, factoryName) -> new ListenerConnection(socket,
 					publisher, factoryName, connections, codec))
-			.taskExecutor(this.properties.connectionThreads().executor("tcp-" + settings.name() + "-"));
-		// Collaborating channel adapters, not an inbound gateway: the gateway sends each
-		// message through a temporary reply channel, with a copy of the message for it;
-		// the outbound adapter writes the reply to the connection its header names.
-		IntegrationFlow flow = IntegrationFlow.from(Tcp.inboundAdapter(factory))
-			.handle(new TcpMessageHandler(settings))
-			.handle(Tcp.outboundAdapter(factory.getObject()))
-			.get();
-		this.listeners.put(settings.name(),
-				new Listener(settings, factory.getObject(), serverSocket, connections, new CompletableFuture<>()));
-		return flow;
+			.taskExecutor(this.properties.connectionThreads().executor("tcp-" + settings.name() + "-"))
+			.getObject();
+		return new Listener(settings, factory, serverSocket::close, connections, new CompletableFuture<>());
 	}
 
 	private void awaitBound(Listener listener) {
@@ -195,7 +208,7 @@ public class TcpListeners implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		this.listeners.values().forEach((listener) -> listener.serverSocket().close());
+		this.listeners.values().forEach((listener) -> listener.stopAccepting().run());
 		long deadline = System.nanoTime() + this.properties.drainTimeout().toNanos();
 		for (Listener listener : this.listeners.values()) {
 			try {
@@ -228,8 +241,8 @@ public class TcpListeners implements SmartLifecycle {
 		return Integer.MAX_VALUE - 4096;
 	}
 
-	private record Listener(TcpListenerSettings settings, TcpNetServerConnectionFactory factory,
-			ServerSocketHolder serverSocket, ListenerConnections connections, CompletableFuture<Integer> bound) {
+	private record Listener(TcpListenerSettings settings, AbstractServerConnectionFactory factory,
+			Runnable stopAccepting, ListenerConnections connections, CompletableFuture<Integer> bound) {
 	}
 
 	/**

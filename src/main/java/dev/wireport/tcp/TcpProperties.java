@@ -32,7 +32,7 @@ import static dev.wireport.config.ListenerList.required;
  */
 @ConfigurationProperties("wireport.tcp")
 public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Duration drainTimeout,
-		@DefaultValue("platform") ConnectionThreads connectionThreads) {
+		@DefaultValue("event-loop") ConnectionThreads connectionThreads) {
 
 	static final String PREFIX = "wireport.tcp.listeners";
 

@@ -24,7 +24,6 @@ import org.yaml.snakeyaml.Yaml;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.ClassPathResource;
@@ -49,11 +48,9 @@ class HelmChartTest {
 		TcpProperties serviceDefaults = new Binder().bindOrCreate("wireport.tcp", TcpProperties.class);
 		List<TcpListenerSettings> defaults = serviceDefaults.listenerSettings();
 
-		TcpProperties rendered = bindTcp(applicationYaml(manifests));
+		TcpProperties rendered = bind(applicationYaml(manifests), "wireport.tcp", TcpProperties.class);
 		assertThat(rendered.drainTimeout()).isEqualTo(serviceDefaults.drainTimeout());
-		// Unlike the jar, the chart keeps held connections within the pod's memory limit.
-		assertThat(path(map(new Yaml().load(applicationYaml(manifests))), "wireport.tcp.connection-threads"))
-			.isEqualTo("virtual");
+		assertThat(rendered.connectionThreads()).isEqualTo(serviceDefaults.connectionThreads());
 		assertThat(rendered.listenerSettings())
 			.extracting(TcpListenerSettings::name, TcpListenerSettings::port, TcpListenerSettings::framing,
 					TcpListenerSettings::maxFrameSize, TcpListenerSettings::idleTimeout,
@@ -97,7 +94,7 @@ class HelmChartTest {
 	void nonDefaultValuesRenderExactlyTheListedListeners() throws Exception {
 		List<Map<String, Object>> manifests = render("-f", "helm/ci/custom-values.yaml");
 
-		TcpProperties rendered = bindTcp(applicationYaml(manifests));
+		TcpProperties rendered = bind(applicationYaml(manifests), "wireport.tcp", TcpProperties.class);
 		assertThat(rendered.listenerSettings()).singleElement().satisfies((listener) -> {
 			assertThat(listener.name()).isEqualTo("devices");
 			assertThat(listener.port()).isEqualTo(7000);
@@ -157,20 +154,9 @@ class HelmChartTest {
 		return (String) path(manifest(manifests, "ConfigMap"), "data.application.yaml");
 	}
 
-	/**
-	 * Binds the rendered TCP settings, with platform connection threads: the image runs
-	 * Java 25, but this test may run on Java 17, which refuses virtual ones.
-	 */
-	private static TcpProperties bindTcp(String yaml) throws IOException {
-		return bind(yaml, "wireport.tcp", TcpProperties.class,
-				new MapPropertySource("test-jvm", Map.of("wireport.tcp.connection-threads", "platform")));
-	}
-
-	private static <T> T bind(String yaml, String prefix, Class<T> type, PropertySource<?>... overrides)
-			throws IOException {
-		List<PropertySource<?>> sources = new ArrayList<>(List.of(overrides));
-		sources.addAll(new YamlPropertySourceLoader().load("rendered",
-				new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8))));
+	private static <T> T bind(String yaml, String prefix, Class<T> type) throws IOException {
+		List<PropertySource<?>> sources = new YamlPropertySourceLoader().load("rendered",
+				new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
 		return new Binder(ConfigurationPropertySources.from(sources)).bind(prefix, type).get();
 	}
 

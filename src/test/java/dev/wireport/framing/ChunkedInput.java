@@ -1,6 +1,7 @@
 package dev.wireport.framing;
 
 import java.io.InputStream;
+import java.util.function.IntSupplier;
 
 /**
  * Bytes from an array, handed out the way a socket would: a read returns at most
@@ -11,7 +12,7 @@ class ChunkedInput extends InputStream {
 
 	private final byte[] bytes;
 
-	private final int step;
+	private final IntSupplier readSizes;
 
 	private int position;
 
@@ -20,8 +21,18 @@ class ChunkedInput extends InputStream {
 	}
 
 	ChunkedInput(byte[] bytes, int step) {
+		this(bytes, () -> step);
+	}
+
+	/**
+	 * Creates an input whose reads return at most the sizes {@code readSizes} gives, one
+	 * for each read that returns bytes: a test can replay the same reads elsewhere.
+	 * @param bytes the bytes to hand out
+	 * @param readSizes the most each read returns
+	 */
+	ChunkedInput(byte[] bytes, IntSupplier readSizes) {
 		this.bytes = bytes;
-		this.step = step;
+		this.readSizes = readSizes;
 	}
 
 	@Override
@@ -49,7 +60,7 @@ class ChunkedInput extends InputStream {
 	 * @return how many bytes this read may return
 	 */
 	int limit(int length) {
-		return Math.min(length, this.step);
+		return Math.min(length, this.readSizes.getAsInt());
 	}
 
 	int position() {

@@ -87,7 +87,7 @@ class FrameCodecPropertiesTest {
 	/**
 	 * A payload the codec can carry: delimited framings cannot carry their terminator.
 	 */
-	private static byte[] payload(Random random, FrameCodec codec) {
+	static byte[] payload(Random random, FrameCodec codec) {
 		while (true) {
 			byte[] payload = new byte[random.nextInt(codec.maxFrameSize() + 1)];
 			random.nextBytes(payload);

@@ -1,6 +1,8 @@
 package dev.wireport.tcp;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 
 import dev.wireport.WireportApplication;
 import dev.wireport.framing.Framing;
@@ -19,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * {@code wireport.tcp.connection-threads} decides what kind of thread serves a
- * connection; the service answers the same either way.
+ * {@code wireport.tcp.connection-threads} decides what threads serve the connections; the
+ * service answers the same either way.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ConnectionThreadsTest {
@@ -29,14 +31,24 @@ class ConnectionThreadsTest {
 			"--wireport.tcp.listeners[1].port=0", "--wireport.udp.listeners[0].enabled=false" };
 
 	@Test
-	void byDefaultAConnectionHasAPlatformThreadOfItsOwn() throws Exception {
-		assertThat(connectionThreadWhileServing()).isTrue();
+	void byDefaultEventLoopsServeTheConnectionsWithoutAThreadEach() throws Exception {
+		List<String> threads = listenerThreadsWhileServing("loops");
+		assertThat(threads).anyMatch((name) -> name.matches("tcp-loops-loop-\\d+"));
+		assertThat(threads).noneMatch(ConnectionThreadsTest::isConnectionThread);
+	}
+
+	@Test
+	void platformThreadsGiveEachConnectionAThreadOfItsOwn() throws Exception {
+		assertThat(listenerThreadsWhileServing("platform", "--wireport.tcp.connection-threads=platform"))
+			.anyMatch(ConnectionThreadsTest::isConnectionThread);
 	}
 
 	@Test
 	@EnabledForJreRange(min = JRE.JAVA_21)
 	void virtualThreadsServeConnectionsOnJava21AndNewer() throws Exception {
-		assertThat(connectionThreadWhileServing("--wireport.tcp.connection-threads=virtual")).isFalse();
+		// The JDK lists platform threads only.
+		assertThat(listenerThreadsWhileServing("virtual", "--wireport.tcp.connection-threads=virtual"))
+			.noneMatch(ConnectionThreadsTest::isConnectionThread);
 	}
 
 	@Test
@@ -46,17 +58,30 @@ class ConnectionThreadsTest {
 		assertThat(output).contains("wireport.tcp.connection-threads").contains("need Java 21 or newer");
 	}
 
+	/** A platform thread serving one connection, named for its listener and numbered. */
+	private static boolean isConnectionThread(String name) {
+		return name.matches("tcp-[a-z]+-\\d+");
+	}
+
 	/**
-	 * Whether, while a connection is being served, a platform thread named for its
-	 * listener is alive (the JDK lists platform threads only).
+	 * The platform threads named for a listener while one of its connections is being
+	 * served. Each test names its listener differently: the threads of an earlier test's
+	 * connections may still be ending.
 	 */
-	private static boolean connectionThreadWhileServing(String... arguments) throws Exception {
-		try (ConfigurableApplicationContext context = start(arguments);
-				WireClient client = new WireClient(context.getBean(TcpListeners.class).port("framed"))) {
+	private static List<String> listenerThreadsWhileServing(String listener, String... arguments) throws Exception {
+		String[] named = Arrays.copyOf(arguments, arguments.length + 1);
+		named[arguments.length] = "--wireport.tcp.listeners[1].name=" + listener;
+		try (ConfigurableApplicationContext context = start(named);
+				WireClient client = new WireClient(context.getBean(TcpListeners.class).port(listener))) {
 			client.write("probe\n");
 			assertThat(client.receive(Framing.LF.codec(1024))).asString(StandardCharsets.UTF_8)
 				.isEqualTo(TcpProperties.SEED_ACK);
-			return Thread.getAllStackTraces().keySet().stream().anyMatch((t) -> t.getName().startsWith("tcp-framed-"));
+			return Thread.getAllStackTraces()
+				.keySet()
+				.stream()
+				.map(Thread::getName)
+				.filter((name) -> name.startsWith("tcp-" + listener + "-"))
+				.toList();
 		}
 	}
 

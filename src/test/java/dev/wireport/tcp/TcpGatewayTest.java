@@ -1,11 +1,13 @@
 package dev.wireport.tcp;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,6 +44,8 @@ class TcpGatewayTest {
 
 	private static final int ECHO_MAX_FRAME = 1024;
 
+	private static final int LARGE_MAX_FRAME = 1024 * 1024;
+
 	@Autowired
 	private TcpListeners listeners;
 
@@ -58,6 +62,8 @@ class TcpGatewayTest {
 		}
 		listener(registry, index, "limited", "lf", "ack");
 		registry.add("wireport.tcp.listeners[" + index++ + "].max-connections", () -> 2);
+		listener(registry, index, "large", "length-header-4", "echo");
+		registry.add("wireport.tcp.listeners[" + index++ + "].max-frame-size", () -> LARGE_MAX_FRAME + "B");
 		listener(registry, index, "idle", "lf", "ack");
 		registry.add("wireport.tcp.listeners[" + index + "].idle-timeout", () -> "300ms");
 		registry.add("wireport.tcp.listeners[" + index + "].frame-timeout", () -> "0");
@@ -196,6 +202,36 @@ class TcpGatewayTest {
 			assertThat(client.readExactly(10)).asString().isEqualTo("one\r\ntwo\r\n");
 		}
 		assertThat(received("echo-crlf") - before).isEqualTo(2);
+	}
+
+	@Test
+	void aFrameLargerThanAnyReadIsAnsweredWholeAndTheNextFrameStillFollows() throws IOException {
+		FrameCodec codec = Framing.LENGTH_HEADER_4.codec(LARGE_MAX_FRAME);
+		byte[] large = new byte[LARGE_MAX_FRAME];
+		new Random(7).nextBytes(large);
+		ByteArrayOutputStream frames = new ByteArrayOutputStream();
+		codec.serialize(large, frames);
+		codec.serialize("after".getBytes(StandardCharsets.US_ASCII), frames);
+		try (WireClient client = new WireClient(port("large"))) {
+			client.write(frames.toByteArray());
+
+			assertThat(client.receive(codec)).isEqualTo(large);
+			assertThat(client.receive(codec)).asString(StandardCharsets.US_ASCII).isEqualTo("after");
+		}
+	}
+
+	@Test
+	void aThousandPipelinedFramesGetAThousandRepliesInOrder() throws IOException {
+		StringBuilder frames = new StringBuilder();
+		for (int i = 0; i < 1000; i++) {
+			frames.append(i).append('\n');
+		}
+		try (WireClient client = new WireClient(echoPort(Framing.LF))) {
+			client.write(frames.toString());
+
+			assertThat(client.readExactly(frames.length())).asString(StandardCharsets.US_ASCII)
+				.isEqualTo(frames.toString());
+		}
 	}
 
 	@Test

@@ -6,8 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import dev.wireport.WireportApplication;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -25,12 +26,15 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class TcpShutdownTest {
 
-	@Test
-	void shutdownAnswersEveryMessageAlreadyReceivedThenCloses(CapturedOutput output) throws IOException {
+	@ParameterizedTest
+	@ValueSource(strings = { "event-loop", "platform" })
+	void shutdownAnswersEveryMessageAlreadyReceivedThenCloses(String connectionThreads, CapturedOutput output)
+			throws IOException {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(WireportApplication.class)
 			.web(WebApplicationType.NONE)
 			.run("--wireport.tcp.listeners[0].port=0", "--wireport.tcp.listeners[1].port=0",
-					"--wireport.tcp.listeners[1].log-level=off", "--wireport.tcp.drain-timeout=60s");
+					"--wireport.tcp.listeners[1].log-level=off", "--wireport.tcp.drain-timeout=60s",
+					"--wireport.tcp.connection-threads=" + connectionThreads);
 		TcpListeners listeners = context.getBean(TcpListeners.class);
 		int port = listeners.port("framed");
 		int messages = 500;
