@@ -6,6 +6,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -94,7 +95,7 @@ final class EventLoop implements Runnable {
 				logger.error("Event loop {} failed; continuing", this.thread.getName(), ex);
 			}
 		}
-		for (SelectionKey key : this.selector.keys()) {
+		for (SelectionKey key : new ArrayList<>(this.selector.keys())) {
 			((LoopConnection) key.attachment()).close();
 		}
 		try {

@@ -71,6 +71,8 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	private final int port;
+
 	private ByteBuffer input = ByteBuffer.allocate(INITIAL_READ_BUFFER);
 
 	private Map<String, Object> messageHeaders;
@@ -112,6 +114,7 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 		this.connections = connections;
 		this.codec = codec;
 		this.decoder = codec.decoder();
+		this.port = channel.socket().getPort();
 		this.waitingSince = System.nanoTime();
 		this.admitted = connections.admit(this);
 	}
@@ -139,7 +142,9 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 			if (readyKey.isWritable() && !flush()) {
 				return;
 			}
-			if (readyKey.isValid() && readyKey.isReadable()) {
+			// Draining, it reads once its replies are out even if nothing new came: what
+			// the peer sent is answered, then the connection ends.
+			if (readyKey.isValid() && (readyKey.isReadable() || this.draining)) {
 				read();
 			}
 		});
@@ -451,7 +456,7 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 
 	@Override
 	public int getPort() {
-		return this.channel.socket().getPort();
+		return this.port;
 	}
 
 	@Override

@@ -197,7 +197,7 @@ class FrameDecoderTest {
 	 * {@code end} is called until it returns {@code null}.
 	 * @return the payloads in hex, then {@link #END} or the error
 	 */
-	private static List<String> decode(FrameCodec codec, byte[] bytes, IntSupplier splits, Storage storage) {
+	static List<String> decode(FrameCodec codec, byte[] bytes, IntSupplier splits, Storage storage) {
 		FrameDecoder decoder = codec.decoder();
 		ByteBuffer buffer = storage.allocate(codec.maxFrameSize() + FrameDecoder.MAX_FRAMING_BYTES).flip();
 		List<String> outcome = new ArrayList<>();
@@ -240,7 +240,7 @@ class FrameDecoderTest {
 	 * buffer as on a connection, each read of the source taking the next split.
 	 * @return the payloads in hex, then {@link #END} or the error
 	 */
-	private static List<String> deserialize(FrameCodec codec, byte[] bytes, IntSupplier splits) throws IOException {
+	static List<String> deserialize(FrameCodec codec, byte[] bytes, IntSupplier splits) throws IOException {
 		InputStream in = new ReadAheadInputStream(new ChunkedInput(bytes, splits),
 				codec.maxFrameSize() + FrameDecoder.MAX_FRAMING_BYTES);
 		List<String> outcome = new ArrayList<>();
@@ -297,7 +297,7 @@ class FrameDecoderTest {
 	}
 
 	/** Read sizes from 1 to {@code most}, the same sequence for the same seed. */
-	private static IntSupplier randomSplits(long seed, int most) {
+	static IntSupplier randomSplits(long seed, int most) {
 		Random random = new Random(seed);
 		return () -> 1 + random.nextInt(most);
 	}
@@ -306,7 +306,7 @@ class FrameDecoderTest {
 	 * Where the buffer keeps its bytes: the decoders scan a heap buffer's array, at its
 	 * offset, and read any other buffer through its methods.
 	 */
-	private enum Storage {
+	enum Storage {
 
 		HEAP, OFFSET_HEAP, DIRECT;
 
