@@ -23,8 +23,7 @@ public enum ConnectionThreads {
 
 	/**
 	 * A platform thread per connection: the kernel wakes it straight from its blocking
-	 * read. The faster choice up to a few hundred busy connections; each one costs a
-	 * kernel thread.
+	 * read, a context switch per message; each connection costs a kernel thread.
 	 */
 	PLATFORM,
 

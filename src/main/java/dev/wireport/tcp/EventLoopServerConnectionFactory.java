@@ -3,6 +3,7 @@ package dev.wireport.tcp;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -24,6 +25,9 @@ import org.springframework.integration.ip.tcp.connection.AbstractServerConnectio
  * per-message thread wake-up this factory exists to avoid (docs/performance.md).
  */
 final class EventLoopServerConnectionFactory extends AbstractServerConnectionFactory {
+
+	/** After a failed accept, how long before the next try. */
+	private static final long ACCEPT_RETRY_MILLIS = 100;
 
 	private final ListenerConnections connections;
 
@@ -54,7 +58,7 @@ final class EventLoopServerConnectionFactory extends AbstractServerConnectionFac
 	}
 
 	/**
-	 * Listens, starts the loops and accepts until the listening socket is closed.
+	 * Starts the loops, listens, and accepts until the listening socket is closed.
 	 */
 	@Override
 	public void run() {
@@ -64,12 +68,11 @@ final class EventLoopServerConnectionFactory extends AbstractServerConnectionFac
 		}
 		ServerSocketChannel server;
 		try {
-			server = ServerSocketChannel.open();
-			server.bind(new InetSocketAddress(getLocalAddress(), super.getPort()), getBacklog());
 			for (int i = 0; i < this.loops.length; i++) {
 				this.loops[i] = new EventLoop(this.threadPrefix + "-loop-" + (i + 1));
 				this.loops[i].start();
 			}
+			server = listen();
 		}
 		catch (IOException ex) {
 			publishServerExceptionEvent(ex);
@@ -80,35 +83,82 @@ final class EventLoopServerConnectionFactory extends AbstractServerConnectionFac
 		setListening(true);
 		publishServerListeningEvent(getPort());
 		try {
-			while (isActive()) {
-				accept(server.accept());
+			while (isActive() && server.isOpen()) {
+				acceptNext(server);
 			}
-		}
-		catch (ClosedChannelException ex) {
-			logger.debug(() -> this + " stopped accepting");
-		}
-		catch (IOException ex) {
-			logger.error(ex, () -> this + " stopped accepting on an error");
 		}
 		finally {
 			setListening(false);
 		}
 	}
 
-	private void accept(SocketChannel channel) throws IOException {
+	private ServerSocketChannel listen() throws IOException {
+		ServerSocketChannel server = ServerSocketChannel.open();
+		try {
+			server.bind(new InetSocketAddress(getLocalAddress(), super.getPort()), getBacklog());
+			return server;
+		}
+		catch (IOException ex) {
+			closeSocket(server);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Accepts one connection. A failure other than the socket's closing (the process out
+	 * of file descriptors, say) must not end the listener: the connections it serves go
+	 * on, and accepting resumes after a pause, once some of them have closed.
+	 */
+	private void acceptNext(ServerSocketChannel server) {
+		try {
+			accept(server.accept());
+		}
+		catch (ClosedChannelException ex) {
+			logger.debug(() -> this + " stopped accepting");
+		}
+		catch (IOException ex) {
+			logger.warn(() -> this + " could not accept a connection (" + ex.getMessage() + "); retrying in "
+					+ ACCEPT_RETRY_MILLIS + "ms");
+			try {
+				Thread.sleep(ACCEPT_RETRY_MILLIS);
+			}
+			catch (InterruptedException interrupted) {
+				Thread.currentThread().interrupt();
+				stopAccepting();
+			}
+		}
+	}
+
+	private void accept(SocketChannel channel) {
 		EventLoop loop = this.loops[this.nextLoop];
 		this.nextLoop = (this.nextLoop + 1) % this.loops.length;
+		LoopConnection connection = null;
 		try {
 			channel.configureBlocking(false);
 			setSocketAttributes(channel.socket());
-			LoopConnection connection = new LoopConnection(channel, loop, getApplicationEventPublisher(),
-					getComponentName(), this.connections, this.codec);
+			connection = new LoopConnection(channel, loop, getApplicationEventPublisher(), getComponentName(),
+					this.connections, this.codec);
 			initializeConnection(connection, channel.socket());
 			loop.execute(connection);
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.error(ex, () -> "Could not serve the connection from " + channel.socket().getRemoteSocketAddress());
+			if (connection != null) {
+				// Closing it also releases its place under the connection limit.
+				connection.close();
+			}
+			else {
+				closeSocket(channel);
+			}
+		}
+	}
+
+	private void closeSocket(Channel channel) {
+		try {
 			channel.close();
+		}
+		catch (IOException ex) {
+			logger.debug(() -> "Closing a socket failed: " + ex.getMessage());
 		}
 	}
 
@@ -118,12 +168,7 @@ final class EventLoopServerConnectionFactory extends AbstractServerConnectionFac
 	void stopAccepting() {
 		ServerSocketChannel server = this.serverChannel;
 		if (server != null) {
-			try {
-				server.close();
-			}
-			catch (IOException ex) {
-				logger.debug(() -> "Closing the listening socket failed: " + ex.getMessage());
-			}
+			closeSocket(server);
 		}
 	}
 

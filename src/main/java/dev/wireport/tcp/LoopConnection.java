@@ -51,6 +51,11 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 
 	private static final int INITIAL_WRITE_BUFFER = 512;
 
+	/**
+	 * The most reads of one connection in a row, so that one peer cannot keep the loop.
+	 */
+	private static final int READS_PER_TURN = 16;
+
 	private static final long DISCARD_NANOS = 250_000_000L;
 
 	private static final int DISCARD_BYTES = 256 * 1024;
@@ -129,7 +134,10 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 			if (!this.admitted) {
 				refuse("too many connections");
 				flush();
+				return;
 			}
+			// As Spring Integration's own connections do, for application listeners.
+			publishConnectionOpenEvent();
 		});
 	}
 
@@ -177,7 +185,13 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 			discard();
 			return;
 		}
-		while (this.ending == Ending.NONE) {
+		for (int reads = 1; this.ending == Ending.NONE; reads++) {
+			if (reads > READS_PER_TURN) {
+				// A peer that keeps the socket full does not keep the loop: the other
+				// connections take their turn, and this one goes on after them.
+				this.loop.execute(() -> serve(this::readUnlessBlocked));
+				break;
+			}
 			if (!this.input.hasRemaining()) {
 				// A frame larger than the buffer: the decoder has not refused it, so it
 				// fits in the maximum frame size and its framing bytes.
@@ -418,11 +432,18 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 	public void endWhenIdle() {
 		this.loop.execute(() -> serve(() -> {
 			this.draining = true;
-			// Blocked on its replies, it reads again, and drains, once they are written.
-			if (this.ending == Ending.NONE && isOpen() && this.writeBlockedSince == 0) {
-				read();
-			}
+			readUnlessBlocked();
 		}));
+	}
+
+	/**
+	 * Reads what the peer sent, unless replies wait for the socket: then it reads once
+	 * they are written.
+	 */
+	private void readUnlessBlocked() throws IOException {
+		if (this.ending == Ending.NONE && isOpen() && this.writeBlockedSince == 0) {
+			read();
+		}
 	}
 
 	@Override
