@@ -27,8 +27,9 @@ import static dev.wireport.config.ListenerList.required;
  * @param listeners the listeners as configured, merged over the defaults
  * @param drainTimeout how long shutdown waits for connections to finish the messages they
  * already sent
- * @param connectionThreads the kind of thread that serves each connection: platform
- * (default) or virtual (Java 21+)
+ * @param connectionThreads what threads serve the connections: event-loop (default, a few
+ * event loops shared by every connection), platform or virtual (Java 21+; a thread per
+ * connection)
  */
 @ConfigurationProperties("wireport.tcp")
 public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Duration drainTimeout,
