@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -33,9 +34,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * read, as a peer's separate writes do. That is what gives {@link Framing#CHUNK} its
  * message boundaries (a 64 KiB payload still arrives as 8 KiB chunks, as from a socket),
  * and for {@link Framing#RAW} each frame is followed by an end of stream, the client's
- * half-close, so one input carries many raw messages. Encoding writes through a
- * {@link BufferedOutputStream} of the connection's size, into an in-memory sink standing
- * in for the socket.
+ * half-close, so one input carries many raw messages. {@code decodeBuffered} takes the
+ * same frames out of a buffer with the codec's non-blocking {@link FrameDecoder}, as the
+ * event loops do. Encoding writes through a {@link BufferedOutputStream} of the
+ * connection's size, into an in-memory sink standing in for the socket.
  *
  * <p>
  * Run with {@code ./mvnw -B -Pjmh test-compile exec:exec}; pick framings and sizes with
@@ -84,6 +86,14 @@ public class FrameCodecBenchmark {
 
 	private ByteArrayOutputStream sink;
 
+	private byte[] frames;
+
+	private int frameLength;
+
+	private FrameDecoder decoder;
+
+	private ByteBuffer buffer;
+
 	private OutputStream out;
 
 	@Setup
@@ -107,9 +117,12 @@ public class FrameCodecBenchmark {
 		this.sink = new ByteArrayOutputStream();
 		this.out = new BufferedOutputStream(this.sink, CONNECTION_BUFFER_SIZE);
 		encodeAll();
-		byte[] frames = this.sink.toByteArray();
-		this.input = new FrameInput(frames, frames.length / FRAMES, this.framing == Framing.RAW);
+		this.frames = this.sink.toByteArray();
+		this.frameLength = this.frames.length / FRAMES;
+		this.input = new FrameInput(this.frames, this.frameLength, this.framing == Framing.RAW);
 		this.in = new ReadAheadInputStream(this.input, CONNECTION_BUFFER_SIZE);
+		this.decoder = this.codec.decoder();
+		this.buffer = ByteBuffer.allocate(MAX_FRAME_SIZE + FrameDecoder.MAX_FRAMING_BYTES).flip();
 	}
 
 	@Benchmark
@@ -122,6 +135,31 @@ public class FrameCodecBenchmark {
 			byte[] message = this.codec.deserialize(this.in);
 			left -= message.length;
 			blackhole.consume(message);
+		}
+		counter.bytes += this.payloadBytesPerInvocation;
+	}
+
+	/**
+	 * Decodes as an event-loop connection does: each frame's bytes are appended to the
+	 * connection's buffer in reads of at most the connection's read size, and every whole
+	 * frame is taken out after each read; a {@code raw} frame is taken at its end of
+	 * stream.
+	 */
+	@Benchmark
+	@OperationsPerInvocation(FRAMES)
+	public void decodeBuffered(Blackhole blackhole, PayloadBytes counter) throws FrameException {
+		for (int frame = 0; frame < this.frames.length; frame += this.frameLength) {
+			for (int read = frame; read < frame + this.frameLength; read += CONNECTION_BUFFER_SIZE) {
+				int count = Math.min(CONNECTION_BUFFER_SIZE, frame + this.frameLength - read);
+				this.buffer.compact().put(this.frames, read, count).flip();
+				for (byte[] message = this.decoder.next(this.buffer); message != null; message = this.decoder
+					.next(this.buffer)) {
+					blackhole.consume(message);
+				}
+			}
+			if (this.framing == Framing.RAW) {
+				blackhole.consume(this.decoder.end(this.buffer));
+			}
 		}
 		counter.bytes += this.payloadBytesPerInvocation;
 	}
