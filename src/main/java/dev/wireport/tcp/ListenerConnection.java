@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -39,25 +38,6 @@ import org.springframework.messaging.Message;
 class ListenerConnection extends TcpNetConnection implements ServedConnection {
 
 	private static final Logger logger = LoggerFactory.getLogger(ListenerConnection.class);
-
-	/** Holds a few small messages; a read that fills it doubles it, up to the maximum. */
-	private static final int INITIAL_READ_BUFFER = 1024;
-
-	private static final int MAX_READ_BUFFER = 8192;
-
-	/** Holds a few acknowledgements; grows while more replies wait for one write. */
-	private static final int INITIAL_WRITE_BUFFER = 512;
-
-	private static final int MAX_WRITE_BUFFER = 8192;
-
-	/**
-	 * After an error reply, how long and how much the peer's unread input is discarded:
-	 * closing a socket with unread input makes the kernel send a reset, which can destroy
-	 * the error reply before the peer reads it.
-	 */
-	private static final int DISCARD_MILLIS = 250;
-
-	private static final int DISCARD_BYTES = 256 * 1024;
 
 	private final Socket socket;
 
@@ -278,12 +258,12 @@ class ListenerConnection extends TcpNetConnection implements ServedConnection {
 	 */
 	void refuse(String reason) {
 		try {
-			write(("ERROR " + reason).getBytes(StandardCharsets.UTF_8));
+			write(ServedConnection.errorReply(reason));
 			this.output.flush();
 			this.socket.shutdownOutput();
-			this.socket.setSoTimeout(DISCARD_MILLIS);
+			this.socket.setSoTimeout((int) DISCARD_TIME.toMillis());
 			InputStream in = this.input;
-			long deadline = System.nanoTime() + DISCARD_MILLIS * 1_000_000L;
+			long deadline = System.nanoTime() + DISCARD_TIME.toNanos();
 			byte[] scratch = new byte[4096];
 			long discarded = 0;
 			int read = 0;

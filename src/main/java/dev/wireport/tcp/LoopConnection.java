@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -44,21 +43,10 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 
 	private static final Logger logger = LoggerFactory.getLogger(LoopConnection.class);
 
-	private static final int INITIAL_READ_BUFFER = 1024;
-
-	/** The most one read takes; a larger frame grows the buffer to its own size only. */
-	private static final int MAX_READ_BUFFER = 8192;
-
-	private static final int INITIAL_WRITE_BUFFER = 512;
-
 	/**
 	 * The most reads of one connection in a row, so that one peer cannot keep the loop.
 	 */
 	private static final int READS_PER_TURN = 16;
-
-	private static final long DISCARD_NANOS = 250_000_000L;
-
-	private static final int DISCARD_BYTES = 256 * 1024;
 
 	private final SocketChannel channel;
 
@@ -70,7 +58,7 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 
 	private final FrameDecoder decoder;
 
-	private final PendingOutput output = new PendingOutput(INITIAL_WRITE_BUFFER, MAX_READ_BUFFER);
+	private final PendingOutput output = new PendingOutput(INITIAL_WRITE_BUFFER, MAX_WRITE_BUFFER);
 
 	private final boolean admitted;
 
@@ -84,11 +72,17 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 
 	private SelectionKey key;
 
-	private Ending ending = Ending.NONE;
+	/**
+	 * How the connection ends; read by the watchdog, which leaves an ending one alone.
+	 */
+	private volatile Ending ending = Ending.NONE;
 
 	private boolean draining;
 
 	private long discarded;
+
+	/** The frame the flow is handling, {@code null} between messages. */
+	private byte[] handling;
 
 	/** When the message being answered was read whole; one message at a time. */
 	private long decodedAt;
@@ -102,10 +96,8 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 	/** When replies began to wait for the socket, 0 while none wait. */
 	private volatile long writeBlockedSince;
 
-	/** Whether the connection waits for the peer; not while it refuses or ends. */
-	private volatile boolean waitingForPeer = true;
-
-	private volatile boolean timedOut;
+	/** Set when the watchdog ended the wait for the peer; on the loop's thread only. */
+	private boolean timedOut;
 
 	/**
 	 * Runs on the accepting thread, so the connection counts from the moment it is
@@ -270,6 +262,7 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 		}
 		Message<byte[]> message = new GenericMessage<>(payload, this.messageHeaders);
 		TcpListener listener = getListener();
+		this.handling = payload;
 		try {
 			listener.onMessage(message);
 		}
@@ -277,6 +270,9 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 			// The flow failed on this message; the next one may still be answered.
 			logger.error("listener={} connection={} message not handled", this.connections.listenerName(),
 					getConnectionId(), ex);
+		}
+		finally {
+			this.handling = null;
 		}
 	}
 
@@ -286,7 +282,6 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 	 * closes once its replies are written.
 	 */
 	private void endOfInput() throws IOException {
-		this.waitingForPeer = false;
 		this.input.flip();
 		try {
 			byte[] last = this.decoder.end(this.input);
@@ -315,15 +310,18 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 	 * Sends an error text in the listener's framing, then ends the connection.
 	 */
 	private void refuse(String reason) {
-		this.waitingForPeer = false;
+		encode(ServedConnection.errorReply(reason));
+		this.ending = Ending.REFUSE;
+	}
+
+	private void encode(byte[] payload) {
 		try {
-			this.codec.serialize(("ERROR " + reason).getBytes(StandardCharsets.UTF_8), this.output);
+			this.codec.serialize(payload, this.output);
 		}
 		catch (IOException ex) {
 			// Writing to memory does not fail.
 			throw new IllegalStateException(ex);
 		}
-		this.ending = Ending.REFUSE;
 	}
 
 	/**
@@ -363,7 +361,7 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 		this.ending = Ending.DISCARD;
 		this.channel.shutdownOutput();
 		this.key.interestOps(SelectionKey.OP_READ);
-		this.loop.closeAfter(this, DISCARD_NANOS);
+		this.loop.closeAfter(this, DISCARD_TIME.toNanos());
 		discard();
 	}
 
@@ -389,13 +387,7 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 	@Override
 	public void send(Message<?> message) {
 		byte[] reply = (byte[]) message.getPayload();
-		try {
-			this.codec.serialize(reply, this.output);
-		}
-		catch (IOException ex) {
-			// Writing to memory does not fail.
-			throw new IllegalStateException(ex);
-		}
+		encode(reply);
 		this.connections.metrics().replied(reply, System.nanoTime() - this.decodedAt);
 	}
 
@@ -407,7 +399,7 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 				&& now - blockedSince > settings.writeTimeout().toNanos()) {
 			return Timeout.WRITE;
 		}
-		if (!this.waitingForPeer || blockedSince != 0) {
+		if (this.ending != Ending.NONE || blockedSince != 0) {
 			return null;
 		}
 		long frameSince = this.frameWaitingSince;
@@ -467,12 +459,13 @@ final class LoopConnection extends TcpConnectionSupport implements ServedConnect
 	}
 
 	/**
-	 * Not used: the loop hands each frame to the listener itself rather than the mapper
-	 * pulling it from the connection.
+	 * The frame being handed to the flow: the loop pushes each frame to the listener as
+	 * it is decoded, rather than a mapper pulling it from the connection.
+	 * @return the payload of the message being handled, {@code null} between messages
 	 */
 	@Override
 	public Object getPayload() {
-		throw new UnsupportedOperationException("An event-loop connection decodes its frames as they arrive");
+		return this.handling;
 	}
 
 	@Override
