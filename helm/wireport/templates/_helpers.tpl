@@ -36,9 +36,11 @@ management:
   server:
     port: {{ .Values.management.port }}
 wireport:
+  io:
+    transport: {{ .Values.io.transport | quote }}
+    threads: {{ .Values.io.threads }}
   tcp:
     drain-timeout: {{ .Values.tcp.drainTimeout | quote }}
-    connection-threads: {{ .Values.tcp.connectionThreads | quote }}
     listeners:
     {{- range .Values.tcp.listeners }}
       - name: {{ .name | quote }}

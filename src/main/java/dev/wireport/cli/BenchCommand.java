@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.wireport.framing.FrameCodec;
 import dev.wireport.framing.Framing;
-import dev.wireport.framing.ReadAheadInputStream;
+import dev.wireport.framing.FrameReader;
 
 /**
  * A load generator in the spirit of redis-benchmark: N connections (TCP) or senders
@@ -131,7 +131,8 @@ final class BenchCommand extends Command {
 		try {
 			socket = Endpoints.connect(plan.host(), plan.port(), plan.timeout());
 			OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
-			ReadAheadInputStream in = new ReadAheadInputStream(socket.getInputStream(), 64 * 1024);
+			FrameReader in = new FrameReader(socket.getInputStream(), codec);
+			byte[] frame = codec.frame(plan.payload());
 			ready.countDown();
 			start.await();
 			long deadline = System.nanoTime() + plan.maxTime().toNanos();
@@ -140,11 +141,11 @@ final class BenchCommand extends Command {
 			while (replied < plan.messages() && System.nanoTime() < deadline) {
 				while (sent < plan.messages() && sent - replied < plan.window()) {
 					sentAt[(int) (sent % plan.window())] = System.nanoTime();
-					codec.serialize(plan.payload(), out);
+					out.write(frame);
 					sent++;
 				}
 				out.flush();
-				byte[] reply = Endpoints.receive(codec, in, plan.timeout());
+				byte[] reply = Endpoints.receive(in, plan.timeout());
 				latencies.record(System.nanoTime() - sentAt[(int) (replied % plan.window())]);
 				replied++;
 				if (plan.expected() != null && !Arrays.equals(reply, plan.expected())) {

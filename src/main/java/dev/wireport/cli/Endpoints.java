@@ -1,16 +1,13 @@
 package dev.wireport.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 
-import dev.wireport.framing.FrameCodec;
 import dev.wireport.framing.FrameException;
-
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
+import dev.wireport.framing.FrameReader;
 
 /**
  * Opens client sockets and turns their failures into one-line reasons.
@@ -36,19 +33,19 @@ final class Endpoints {
 
 	/**
 	 * Reads one reply.
-	 * @param codec the listener's framing
-	 * @param in the connection's input
+	 * @param in the connection's input, read in the listener's framing
 	 * @param timeout the socket's read timeout, for the message
 	 * @return the reply's payload
 	 * @throws CommandException when no reply comes, the server closes, or the reply is
 	 * not a frame
 	 */
-	static byte[] receive(FrameCodec codec, InputStream in, Duration timeout) throws CommandException {
+	static byte[] receive(FrameReader in, Duration timeout) throws CommandException {
 		try {
-			return codec.deserialize(in);
-		}
-		catch (SoftEndOfStreamException ex) {
-			throw new CommandException(CommandException.FAILED, "the server closed the connection");
+			byte[] reply = in.read();
+			if (reply == null) {
+				throw new CommandException(CommandException.FAILED, "the server closed the connection");
+			}
+			return reply;
 		}
 		catch (SocketTimeoutException ex) {
 			throw new CommandException("no reply within " + timeout.toMillis() + "ms", ex);

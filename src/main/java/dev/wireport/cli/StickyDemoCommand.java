@@ -1,7 +1,6 @@
 package dev.wireport.cli;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,9 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import dev.wireport.framing.FrameCodec;
+import dev.wireport.framing.FrameReader;
 import dev.wireport.framing.Framing;
-
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
 /**
  * The seed's sticky-packet client: writes the same message {@code --count} times back to
@@ -41,13 +39,12 @@ final class StickyDemoCommand extends Command {
 		byte[] message = options.text("message").getBytes(StandardCharsets.UTF_8);
 		Duration timeout = options.duration("timeout");
 		FrameCodec codec = framing.codec(TcpClientCommand.MAX_REPLY);
-		ByteArrayOutputStream frame = new ByteArrayOutputStream();
-		codec.serialize(message, frame);
+		byte[] frame = codec.frame(message);
 		byte[] replies;
 		try (Socket socket = Endpoints.connect(options.text("host"), options.port("port"), timeout)) {
 			OutputStream out = socket.getOutputStream();
 			for (int i = 0; i < count; i++) {
-				out.write(frame.toByteArray());
+				out.write(frame);
 			}
 			// The server answers what it has and then closes: the replies end there.
 			socket.shutdownOutput();
@@ -85,17 +82,12 @@ final class StickyDemoCommand extends Command {
 	}
 
 	private static int frames(FrameCodec codec, byte[] replies) throws IOException {
-		InputStream in = new ByteArrayInputStream(replies);
+		FrameReader in = new FrameReader(new ByteArrayInputStream(replies), codec);
 		int found = 0;
-		try {
-			while (true) {
-				codec.deserialize(in);
-				found++;
-			}
+		while (in.read() != null) {
+			found++;
 		}
-		catch (SoftEndOfStreamException ex) {
-			return found;
-		}
+		return found;
 	}
 
 }

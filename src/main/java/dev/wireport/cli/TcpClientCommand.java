@@ -1,7 +1,6 @@
 package dev.wireport.cli;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -11,7 +10,7 @@ import java.time.Duration;
 
 import dev.wireport.framing.FrameCodec;
 import dev.wireport.framing.Framing;
-import dev.wireport.framing.ReadAheadInputStream;
+import dev.wireport.framing.FrameReader;
 
 /**
  * The seed's TCP client: each line of standard input, trimmed, is sent as one message and
@@ -41,7 +40,7 @@ final class TcpClientCommand extends Command {
 		BufferedReader lines = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8));
 		// Connect at once, like the seed, so a server that is down is reported before
 		// any typing; raw framing needs a connection per message instead.
-		Connection connection = (framing != Framing.RAW) ? new Connection(Endpoints.connect(host, port, timeout))
+		Connection connection = (framing != Framing.RAW) ? new Connection(Endpoints.connect(host, port, timeout), codec)
 				: null;
 		try {
 			String line;
@@ -55,7 +54,7 @@ final class TcpClientCommand extends Command {
 				}
 				if (framing == Framing.RAW) {
 					close(connection);
-					connection = new Connection(Endpoints.connect(host, port, timeout));
+					connection = new Connection(Endpoints.connect(host, port, timeout), codec);
 				}
 				byte[] reply = connection.exchange(codec, framing, message.getBytes(StandardCharsets.UTF_8), timeout);
 				io.out().write(reply);
@@ -74,19 +73,17 @@ final class TcpClientCommand extends Command {
 		}
 	}
 
-	private record Connection(Socket socket, ReadAheadInputStream in) {
+	private record Connection(Socket socket, FrameReader in) {
 
-		Connection(Socket socket) throws IOException {
-			this(socket, new ReadAheadInputStream(socket.getInputStream(), 8192));
+		Connection(Socket socket, FrameCodec codec) throws IOException {
+			this(socket, new FrameReader(socket.getInputStream(), codec));
 		}
 
 		byte[] exchange(FrameCodec codec, Framing framing, byte[] message, Duration timeout)
 				throws CommandException, IOException {
-			ByteArrayOutputStream frame = new ByteArrayOutputStream();
-			codec.serialize(message, frame);
 			try {
 				OutputStream out = this.socket.getOutputStream();
-				out.write(frame.toByteArray());
+				out.write(codec.frame(message));
 				out.flush();
 				if (framing == Framing.RAW) {
 					this.socket.shutdownOutput();
@@ -95,7 +92,7 @@ final class TcpClientCommand extends Command {
 			catch (IOException ex) {
 				throw new CommandException("sending failed: " + Endpoints.reason(ex), ex);
 			}
-			return Endpoints.receive(codec, this.in, timeout);
+			return Endpoints.receive(this.in, timeout);
 		}
 
 	}

@@ -1,17 +1,16 @@
 package dev.wireport.framing;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
+import java.util.List;
 
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
 
 /**
  * The seed's protocol, which has no framing: a message is whatever one read delivers, so
  * writes that arrive together are glued into one message (the "sticky packet" lesson).
- * Reading blocks for the first byte and then takes only what the stream already holds
- * ({@link InputStream#available()}). Replies are written as they are.
+ * Netty has no decoder for this: each read reaches the decoder as one buffer, taken
+ * whole. Replies are written as they are.
  */
 public final class ChunkCodec implements FrameCodec {
 
@@ -27,36 +26,13 @@ public final class ChunkCodec implements FrameCodec {
 	}
 
 	@Override
-	public byte[] deserialize(InputStream in) throws IOException {
-		int first = in.read();
-		if (first < 0) {
-			throw new SoftEndOfStreamException("Stream closed between chunks");
-		}
-		int length = 1 + in.available();
-		checkSize(length);
-		byte[] chunk = new byte[length];
-		chunk[0] = (byte) first;
-		int read = in.readNBytes(chunk, 1, length - 1);
-		if (read < length - 1) {
-			throw FrameCodec.endedMidFrame(1 + read);
-		}
-		return chunk;
-	}
-
-	private void checkSize(int length) throws FrameException {
-		if (length > this.maxFrameSize) {
-			throw FrameCodec.tooLarge(length, this.maxFrameSize);
-		}
-	}
-
-	@Override
-	public FrameDecoder decoder() {
+	public FrameDecoder newDecoder() {
 		return new Decoder();
 	}
 
 	@Override
-	public void serialize(byte[] payload, OutputStream out) throws IOException {
-		out.write(payload);
+	public void encode(byte[] payload, ByteBuf out) {
+		out.writeBytes(payload);
 	}
 
 	@Override
@@ -65,27 +41,22 @@ public final class ChunkCodec implements FrameCodec {
 	}
 
 	/**
-	 * Takes whatever the connection's buffer holds as one message, as
-	 * {@link #deserialize(InputStream)} takes what one read delivered: called after each
-	 * read, it gives one message per read. It keeps no state.
+	 * Takes what one read brought as one message; it keeps nothing between reads.
 	 */
-	private final class Decoder implements FrameDecoder {
+	private final class Decoder extends ByteToMessageDecoder implements FrameDecoder {
 
 		@Override
-		public byte[] next(ByteBuffer buffer) throws FrameException {
-			if (!buffer.hasRemaining()) {
-				return null;
+		protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+			int length = in.readableBytes();
+			if (length > ChunkCodec.this.maxFrameSize) {
+				throw FrameCodec.tooLarge(length, ChunkCodec.this.maxFrameSize);
 			}
-			checkSize(buffer.remaining());
-			byte[] chunk = new byte[buffer.remaining()];
-			buffer.get(chunk);
-			return chunk;
+			out.add(in.readRetainedSlice(length));
 		}
 
 		@Override
-		public byte[] end(ByteBuffer buffer) throws FrameException {
-			// Whatever is left was delivered by the last read: one more message.
-			return next(buffer);
+		public int pendingBytes() {
+			return actualReadableBytes();
 		}
 
 	}

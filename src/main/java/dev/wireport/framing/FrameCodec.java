@@ -1,26 +1,23 @@
 package dev.wireport.framing;
 
-import java.io.IOException;
-import java.io.InputStream;
-
-import org.springframework.core.serializer.Deserializer;
-import org.springframework.core.serializer.Serializer;
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 
 /**
- * Reads and writes one framing's messages on a byte stream. The same instance serves the
- * server's connections and the command-line clients: it keeps no state between calls, so
- * one codec is shared by every connection of a listener.
- *
- * <p>
- * {@link #deserialize(InputStream)} returns one message payload; it throws
- * {@link SoftEndOfStreamException} when the stream ends cleanly between frames and
- * {@link FrameException} when the bytes break the framing or exceed the maximum frame
- * size. It never buffers more than the maximum frame size. {@link #decoder()} gives the
- * non-blocking counterpart, which takes the same frames out of a connection's
- * {@link java.nio.ByteBuffer} as its bytes arrive.
+ * One framing's wire format, shared by the server's connections and the command-line
+ * clients: {@link #newDecoder()} takes frames out of a connection's bytes in a Netty
+ * pipeline (or a {@link FrameReader} on a blocking stream),
+ * {@link #encode(byte[], ByteBuf)} writes one. The codec keeps no state; each connection
+ * has a decoder of its own.
  */
-public interface FrameCodec extends Serializer<byte[]>, Deserializer<byte[]> {
+public interface FrameCodec {
+
+	/**
+	 * Framing bytes around one payload never exceed this (length header 4, crlf 2,
+	 * stx+etx 2).
+	 */
+	int MAX_FRAMING_BYTES = 4;
 
 	/**
 	 * The largest payload this codec reads.
@@ -29,23 +26,18 @@ public interface FrameCodec extends Serializer<byte[]>, Deserializer<byte[]> {
 	int maxFrameSize();
 
 	/**
-	 * Reads one frame.
-	 * @param in the stream
-	 * @return the payload, without any framing bytes
-	 * @throws FrameException when the frame is too large or malformed
-	 * @throws SoftEndOfStreamException when the stream ends before a new frame starts
-	 * @throws IOException when the stream fails
-	 */
-	@Override
-	byte[] deserialize(InputStream in) throws IOException;
-
-	/**
-	 * Creates a decoder for one connection: it may keep state between calls (how far the
-	 * current frame has been scanned), so each connection needs its own, while the codec
-	 * itself stays stateless and shared.
+	 * Creates the decoder of one connection.
 	 * @return a new decoder
 	 */
-	FrameDecoder decoder();
+	FrameDecoder newDecoder();
+
+	/**
+	 * Writes one frame carrying {@code payload}.
+	 * @param payload the payload
+	 * @param out where the frame goes
+	 * @throws IllegalArgumentException if the framing cannot carry the payload
+	 */
+	void encode(byte[] payload, ByteBuf out);
 
 	/**
 	 * Whether {@code payload} can be written as one frame that reads back unchanged.
@@ -55,19 +47,14 @@ public interface FrameCodec extends Serializer<byte[]>, Deserializer<byte[]> {
 	String checkEncodable(byte[] payload);
 
 	/**
-	 * Reads exactly {@code length} bytes, throwing a malformed-frame error if the stream
-	 * ends first.
-	 * @param in the stream
-	 * @param length the number of bytes
-	 * @return the bytes
-	 * @throws IOException when the stream fails or ends early
+	 * One frame as bytes, for a client writing to a blocking stream.
+	 * @param payload the payload
+	 * @return the framed bytes
 	 */
-	static byte[] readFully(InputStream in, int length) throws IOException {
-		byte[] bytes = in.readNBytes(length);
-		if (bytes.length < length) {
-			throw endedMidFrame(bytes.length);
-		}
-		return bytes;
+	default byte[] frame(byte[] payload) {
+		ByteBuf out = Unpooled.buffer(payload.length + MAX_FRAMING_BYTES);
+		encode(payload, out);
+		return ByteBufUtil.getBytes(out);
 	}
 
 	static FrameException endedMidFrame(int received) {

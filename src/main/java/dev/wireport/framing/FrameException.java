@@ -1,12 +1,14 @@
 package dev.wireport.framing;
 
-import java.io.IOException;
+import io.netty.handler.codec.DecoderException;
 
 /**
  * The bytes on the wire broke the framing's rules: the frame is refused and the
- * connection cannot be read any further, because the next frame boundary is unknown.
+ * connection cannot be read any further, because the next frame boundary is unknown. A
+ * {@link DecoderException}, so that Netty passes it from a framing's decoder to the
+ * connection's handler as it is.
  */
-public class FrameException extends IOException {
+public class FrameException extends DecoderException {
 
 	private final Reason reason;
 

@@ -1,26 +1,26 @@
 package dev.wireport.framing;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 
 /**
  * A frame is a length header of 1, 2 or 4 bytes followed by that many payload bytes. The
  * 1- and 2-byte headers are unsigned; the 4-byte header is a signed int, as Spring
  * Integration's {@code ByteArrayLengthHeaderSerializer} and Go's
- * {@code binary.Read(..., int32)} treat it, so a negative length is malformed. The length
- * is checked against the maximum frame size before any payload byte is read, by
- * {@link #deserialize(InputStream)} and by the {@link #decoder() decoder} alike.
+ * {@code binary.Read(..., int32)} treat it, so a negative length is malformed. Decoded by
+ * Netty's {@link LengthFieldBasedFrameDecoder}, in either byte order; the length is
+ * checked against the maximum frame size as soon as the header is complete, before any
+ * payload byte is buffered.
  */
 public final class LengthHeaderCodec implements FrameCodec {
 
 	private final int headerSize;
 
-	private final boolean bigEndian;
+	private final ByteOrder order;
 
 	private final int maxFrameSize;
 
@@ -29,7 +29,7 @@ public final class LengthHeaderCodec implements FrameCodec {
 			throw new IllegalArgumentException("Length header size must be 1, 2 or 4, not " + headerSize);
 		}
 		this.headerSize = headerSize;
-		this.bigEndian = order == ByteOrder.BIG_ENDIAN;
+		this.order = order;
 		this.maxFrameSize = (int) Math.min(maxFrameSize, largestLength(headerSize));
 	}
 
@@ -42,33 +42,6 @@ public final class LengthHeaderCodec implements FrameCodec {
 		return this.maxFrameSize;
 	}
 
-	@Override
-	public byte[] deserialize(InputStream in) throws IOException {
-		long header = 0;
-		for (int i = 0; i < this.headerSize; i++) {
-			int next = in.read();
-			if (next < 0) {
-				if (i == 0) {
-					throw new SoftEndOfStreamException("Stream closed between frames");
-				}
-				throw FrameCodec.endedMidFrame(i);
-			}
-			header = withHeaderByte(header, next, i);
-		}
-		return FrameCodec.readFully(in, payloadLength(header));
-	}
-
-	/**
-	 * Adds the header's byte number {@code index} to the bytes before it.
-	 * @param header the value of the bytes before it
-	 * @param next the byte, 0 to 255
-	 * @param index its index in the header
-	 * @return the value of the header so far
-	 */
-	private long withHeaderByte(long header, int next, int index) {
-		return this.bigEndian ? (header << 8) | next : header | ((long) next << (8 * index));
-	}
-
 	/**
 	 * Checks the length a whole header announces.
 	 * @param header the header's value as read, unsigned
@@ -76,7 +49,7 @@ public final class LengthHeaderCodec implements FrameCodec {
 	 * @throws FrameException when the length is negative or exceeds the maximum frame
 	 * size
 	 */
-	private int payloadLength(long header) throws FrameException {
+	private int payloadLength(long header) {
 		long length = (this.headerSize == 4) ? (int) header : header;
 		if (length < 0) {
 			throw new FrameException(FrameException.Reason.MALFORMED, "negative length header " + length);
@@ -88,24 +61,24 @@ public final class LengthHeaderCodec implements FrameCodec {
 	}
 
 	@Override
-	public FrameDecoder decoder() {
+	public FrameDecoder newDecoder() {
 		return new Decoder();
 	}
 
 	@Override
-	public void serialize(byte[] payload, OutputStream out) throws IOException {
+	public void encode(byte[] payload, ByteBuf out) {
 		String problem = checkEncodable(payload);
 		if (problem != null) {
 			throw new IllegalArgumentException("Cannot frame a payload of " + payload.length + " bytes: " + problem);
 		}
 		int length = payload.length;
-		byte[] header = new byte[this.headerSize];
-		for (int i = 0; i < this.headerSize; i++) {
-			int shift = 8 * (this.bigEndian ? this.headerSize - 1 - i : i);
-			header[i] = (byte) (length >>> shift);
+		boolean bigEndian = this.order == ByteOrder.BIG_ENDIAN;
+		switch (this.headerSize) {
+			case 1 -> out.writeByte(length);
+			case 2 -> out.writeShort(bigEndian ? length : Short.reverseBytes((short) length));
+			default -> out.writeInt(bigEndian ? length : Integer.reverseBytes(length));
 		}
-		out.write(header);
-		out.write(payload);
+		out.writeBytes(payload);
 	}
 
 	@Override
@@ -116,43 +89,44 @@ public final class LengthHeaderCodec implements FrameCodec {
 	}
 
 	/**
-	 * Takes frames from one connection's buffer. It keeps no state: a call re-reads the
-	 * header, at most four bytes, which costs less than remembering it, and throws as
-	 * soon as the header is complete if the length is bad.
+	 * Netty's decoder, header stripped, with wireport's rules for the length: signed for
+	 * 4 bytes, refused with wireport's error texts.
 	 */
-	private final class Decoder implements FrameDecoder {
+	private final class Decoder extends LengthFieldBasedFrameDecoder implements FrameDecoder {
 
-		@Override
-		public byte[] next(ByteBuffer buffer) throws FrameException {
-			int headerSize = LengthHeaderCodec.this.headerSize;
-			if (buffer.remaining() < headerSize) {
-				return null;
-			}
-			long header = 0;
-			for (int i = 0; i < headerSize; i++) {
-				header = withHeaderByte(header, buffer.get(buffer.position() + i) & 0xff, i);
-			}
-			int length = payloadLength(header);
-			if (buffer.remaining() - headerSize < length) {
-				return null;
-			}
-			buffer.position(buffer.position() + headerSize);
-			byte[] payload = new byte[length];
-			buffer.get(payload);
-			return payload;
+		Decoder() {
+			super(LengthHeaderCodec.this.order, LengthHeaderCodec.this.maxFrameSize + LengthHeaderCodec.this.headerSize,
+					0, LengthHeaderCodec.this.headerSize, 0, LengthHeaderCodec.this.headerSize, true);
 		}
 
 		@Override
-		public byte[] end(ByteBuffer buffer) throws FrameException {
-			byte[] frame = next(buffer);
-			int received = buffer.remaining();
-			if (frame != null || received == 0) {
-				return frame;
+		protected long getUnadjustedFrameLength(ByteBuf buf, int offset, int length, ByteOrder order) {
+			long header = switch (length) {
+				case 1 -> buf.getUnsignedByte(offset);
+				case 2 ->
+					(order == ByteOrder.BIG_ENDIAN) ? buf.getUnsignedShort(offset) : buf.getUnsignedShortLE(offset);
+				default -> (order == ByteOrder.BIG_ENDIAN) ? buf.getUnsignedInt(offset) : buf.getUnsignedIntLE(offset);
+			};
+			return payloadLength(header);
+		}
+
+		/**
+		 * What is left once the whole frames are taken is a frame the peer never
+		 * finished: counted as header bytes while the header is incomplete, then as
+		 * payload bytes only.
+		 */
+		@Override
+		protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+			int received = in.readableBytes();
+			if (received > 0) {
+				int headerSize = LengthHeaderCodec.this.headerSize;
+				throw FrameCodec.endedMidFrame((received < headerSize) ? received : received - headerSize);
 			}
-			// What deserialize counts: the header bytes while the header is incomplete,
-			// then the payload bytes only (FrameCodec.readFully).
-			int headerSize = LengthHeaderCodec.this.headerSize;
-			throw FrameCodec.endedMidFrame((received < headerSize) ? received : received - headerSize);
+		}
+
+		@Override
+		public int pendingBytes() {
+			return actualReadableBytes();
 		}
 
 	}

@@ -1,16 +1,17 @@
 package dev.wireport.framing;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
+import java.util.List;
 
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
 
 /**
  * One message per connection: it ends when the client closes its sending side
- * (half-close), and the reply is written back before the server closes. Reading stops one
- * byte past the maximum frame size, so an endless stream is refused, not buffered.
+ * (half-close), and the reply is written back before the server closes. Netty has no
+ * decoder for this: the bytes collect until the peer's half-close, and a message is
+ * refused as soon as more than the maximum frame size has arrived, so an endless stream
+ * is refused, not buffered.
  */
 public final class RawCodec implements FrameCodec {
 
@@ -25,26 +26,7 @@ public final class RawCodec implements FrameCodec {
 		return this.maxFrameSize;
 	}
 
-	@Override
-	public byte[] deserialize(InputStream in) throws IOException {
-		int first = in.read();
-		if (first < 0) {
-			throw new SoftEndOfStreamException("Stream closed");
-		}
-		byte[] rest = in.readNBytes(this.maxFrameSize);
-		checkSize(1 + rest.length);
-		byte[] message = new byte[1 + rest.length];
-		message[0] = (byte) first;
-		System.arraycopy(rest, 0, message, 1, rest.length);
-		return message;
-	}
-
-	/**
-	 * Refuses a message once more bytes than the maximum frame size have arrived.
-	 * @param received the bytes of the message received so far
-	 * @throws FrameException when there are too many
-	 */
-	private void checkSize(int received) throws FrameException {
+	private void checkSize(int received) {
 		if (received > this.maxFrameSize) {
 			throw new FrameException(FrameException.Reason.TOO_LARGE,
 					"message exceeds the maximum frame size of " + this.maxFrameSize + " bytes");
@@ -52,13 +34,13 @@ public final class RawCodec implements FrameCodec {
 	}
 
 	@Override
-	public FrameDecoder decoder() {
+	public FrameDecoder newDecoder() {
 		return new Decoder();
 	}
 
 	@Override
-	public void serialize(byte[] payload, OutputStream out) throws IOException {
-		out.write(payload);
+	public void encode(byte[] payload, ByteBuf out) {
+		out.writeBytes(payload);
 	}
 
 	@Override
@@ -67,26 +49,26 @@ public final class RawCodec implements FrameCodec {
 	}
 
 	/**
-	 * Collects the one message in the connection's buffer until the peer ends the stream.
-	 * It keeps no state: the buffer holds the message so far.
+	 * Collects the one message until the peer ends the stream.
 	 */
-	private final class Decoder implements FrameDecoder {
+	private final class Decoder extends ByteToMessageDecoder implements FrameDecoder {
 
 		@Override
-		public byte[] next(ByteBuffer buffer) throws FrameException {
-			checkSize(buffer.remaining());
-			return null;
+		protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+			checkSize(in.readableBytes());
 		}
 
 		@Override
-		public byte[] end(ByteBuffer buffer) throws FrameException {
-			checkSize(buffer.remaining());
-			if (!buffer.hasRemaining()) {
-				return null;
+		protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+			checkSize(in.readableBytes());
+			if (in.isReadable()) {
+				out.add(in.readRetainedSlice(in.readableBytes()));
 			}
-			byte[] message = new byte[buffer.remaining()];
-			buffer.get(message);
-			return message;
+		}
+
+		@Override
+		public int pendingBytes() {
+			return actualReadableBytes();
 		}
 
 	}

@@ -1,7 +1,6 @@
 package dev.wireport.tcp;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The open connections of one listener: enforces the connection limit, closes those whose
- * replies stall, and drains them at shutdown.
+ * The open connections of one listener: enforces the connection limit, counts what ends
+ * them, and drains them at shutdown.
  */
 class ListenerConnections {
 
@@ -23,9 +22,11 @@ class ListenerConnections {
 
 	private final TcpListenerSettings settings;
 
-	private final Set<ServedConnection> open = ConcurrentHashMap.newKeySet();
+	private final Set<NettyTcpConnection> open = ConcurrentHashMap.newKeySet();
 
 	private final AtomicInteger active = new AtomicInteger();
+
+	private final AtomicInteger paused = new AtomicInteger();
 
 	private final ReentrantLock lock = new ReentrantLock();
 
@@ -35,7 +36,7 @@ class ListenerConnections {
 
 	ListenerConnections(TcpListenerSettings settings, MeterRegistry registry) {
 		this.settings = settings;
-		this.metrics = new TcpListenerMetrics(settings.name(), this.active, registry);
+		this.metrics = new TcpListenerMetrics(settings.name(), this.active, this.paused, registry);
 	}
 
 	TcpListenerSettings settings() {
@@ -55,7 +56,7 @@ class ListenerConnections {
 	 * @param connection the connection
 	 * @return whether the connection may be served
 	 */
-	boolean admit(ServedConnection connection) {
+	boolean admit(NettyTcpConnection connection) {
 		if (this.active.incrementAndGet() > this.settings.maxConnections()) {
 			this.active.decrementAndGet();
 			this.metrics.refused.increment();
@@ -68,7 +69,7 @@ class ListenerConnections {
 		return true;
 	}
 
-	void release(ServedConnection connection) {
+	void release(NettyTcpConnection connection) {
 		if (this.open.remove(connection)) {
 			this.metrics.closed.increment();
 			if (this.active.decrementAndGet() == 0) {
@@ -84,41 +85,26 @@ class ListenerConnections {
 	}
 
 	/**
-	 * Ends every connection past one of its timeouts. A blocked reply closes the socket,
-	 * which ends the write with an error; an idle or unfinished wait ends the socket's
-	 * input, so the connection closes as after a half-close (see
-	 * {@link ServedConnection#expire()}).
+	 * Counts a connection that stopped or started reading again because of its peer's
+	 * pace.
+	 * @param nowPaused whether it stopped
 	 */
-	void enforceTimeouts() {
-		long now = System.nanoTime();
-		for (ServedConnection connection : this.open) {
-			ServedConnection.Timeout timeout = connection.pastTimeout(now);
-			if (timeout == null) {
-				continue;
-			}
-			switch (timeout) {
-				case WRITE -> closeStalled(connection);
-				case IDLE, FRAME -> {
-					logger.debug("listener={} connection={} past its {} timeout; ending it", this.settings.name(),
-							connection.getConnectionId(), timeout.name().toLowerCase(Locale.ROOT));
-					connection.expire();
-				}
-			}
-		}
+	void paused(boolean nowPaused) {
+		this.paused.addAndGet(nowPaused ? 1 : -1);
 	}
 
-	private void closeStalled(ServedConnection connection) {
-		// Closed already by an earlier look, its thread not yet out of the write.
-		if (!connection.isOpen()) {
-			return;
-		}
+	/**
+	 * Counts and logs a connection closed because its replies stayed unwritten past the
+	 * write timeout.
+	 * @param connection the connection
+	 */
+	void stalled(NettyTcpConnection connection) {
 		this.metrics.stalled.increment();
 		logger.warn(
 				"listener={} connection={} remote={}:{} closed: a reply stayed unwritten for over {}ms "
 						+ "(the peer stopped reading, or vanished)",
 				this.settings.name(), connection.getConnectionId(), connection.getHostAddress(), connection.getPort(),
 				this.settings.writeTimeout().toMillis());
-		connection.close();
 	}
 
 	/**
@@ -139,7 +125,7 @@ class ListenerConnections {
 	 * @param connection the connection it came from
 	 * @param frame the codec's error
 	 */
-	void rejected(ServedConnection connection, FrameException frame) {
+	void rejected(NettyTcpConnection connection, FrameException frame) {
 		this.metrics.rejected(frame.reason());
 		logger.warn("listener={} connection={} remote={}:{} frame rejected ({}): {}; closing the connection",
 				this.settings.name(), connection.getConnectionId(), connection.getHostAddress(), connection.getPort(),
@@ -158,7 +144,7 @@ class ListenerConnections {
 	 * @throws InterruptedException if interrupted while waiting
 	 */
 	boolean drain(Duration timeout) throws InterruptedException {
-		this.open.forEach(ServedConnection::endWhenIdle);
+		this.open.forEach(NettyTcpConnection::endWhenIdle);
 		long remaining = timeout.toNanos();
 		this.lock.lock();
 		try {

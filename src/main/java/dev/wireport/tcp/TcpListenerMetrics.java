@@ -38,7 +38,8 @@ final class TcpListenerMetrics {
 
 	private final Map<FrameException.Reason, Counter> rejected = new EnumMap<>(FrameException.Reason.class);
 
-	TcpListenerMetrics(String listener, AtomicInteger activeConnections, MeterRegistry registry) {
+	TcpListenerMetrics(String listener, AtomicInteger activeConnections, AtomicInteger pausedConnections,
+			MeterRegistry registry) {
 		this.received = counter("wireport.tcp.messages.received", "TCP messages received whole", listener, registry);
 		this.replied = counter("wireport.tcp.messages.replied", "TCP replies written to the connection", listener,
 				registry);
@@ -66,6 +67,10 @@ final class TcpListenerMetrics {
 				registry);
 		Gauge.builder("wireport.tcp.connections.active", activeConnections, AtomicInteger::get)
 			.description("TCP connections open now")
+			.tag("listener", listener)
+			.register(registry);
+		Gauge.builder("wireport.tcp.connections.paused", pausedConnections, AtomicInteger::get)
+			.description("TCP connections not read now because their peer does not read its replies")
 			.tag("listener", listener)
 			.register(registry);
 		for (FrameException.Reason reason : FrameException.Reason.values()) {

@@ -1,7 +1,5 @@
 package dev.wireport.tcp;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -11,7 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.wireport.framing.FrameCodec;
+import dev.wireport.io.EventLoops;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,18 +20,16 @@ import org.springframework.context.event.EventListener;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
 import org.springframework.integration.ip.dsl.Tcp;
-import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
-import org.springframework.integration.ip.tcp.connection.DefaultTcpSocketSupport;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionServerExceptionEvent;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionServerListeningEvent;
-import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * Starts one Spring Integration flow per configured TCP listener,
  * {@code inbound adapter -> TcpMessageHandler -> outbound adapter} on one server
- * connection factory, fails start-up if a listener cannot bind, and drains the listeners
- * at shutdown: stop accepting, answer the messages already received, then close.
+ * connection factory on Netty, all of them on the shared {@link EventLoops}, fails
+ * start-up if a listener cannot bind, and drains the listeners at shutdown: stop
+ * accepting, answer the messages already received, then close.
  */
 @Component
 public class TcpListeners implements SmartLifecycle {
@@ -48,21 +44,22 @@ public class TcpListeners implements SmartLifecycle {
 
 	private final MeterRegistry registry;
 
-	private final Map<String, Listener> listeners = new LinkedHashMap<>();
+	private final EventLoops eventLoops;
 
-	private ConnectionWatchdog watchdog;
+	private final Map<String, Listener> listeners = new LinkedHashMap<>();
 
 	private volatile boolean running;
 
-	public TcpListeners(TcpProperties properties, IntegrationFlowContext flowContext, MeterRegistry registry) {
+	public TcpListeners(TcpProperties properties, IntegrationFlowContext flowContext, MeterRegistry registry,
+			EventLoops eventLoops) {
 		this.properties = properties;
 		this.flowContext = flowContext;
 		this.registry = registry;
+		this.eventLoops = eventLoops;
 	}
 
 	@Override
 	public void start() {
-		this.watchdog = new ConnectionWatchdog();
 		// Every listener is known before any flow starts: a flow's listening event comes
 		// on its own thread and looks its listener up in the map, which must not be
 		// changing then.
@@ -84,9 +81,8 @@ public class TcpListeners implements SmartLifecycle {
 	 */
 	private IntegrationFlow prepare(TcpListenerSettings settings) {
 		ListenerConnections connections = new ListenerConnections(settings, this.registry);
-		this.watchdog.watch(connections);
-		Listener listener = (this.properties.connectionThreads() == ConnectionThreads.EVENT_LOOP)
-				? eventLoopListener(settings, connections) : threadPerConnectionListener(settings, connections);
+		NettyServerConnectionFactory factory = new NettyServerConnectionFactory(settings, connections, this.eventLoops);
+		Listener listener = new Listener(settings, factory, connections, new CompletableFuture<>());
 		this.listeners.put(settings.name(), listener);
 		// Collaborating channel adapters, not an inbound gateway: the gateway sends each
 		// message through a temporary reply channel, with a copy of the message for it;
@@ -95,31 +91,6 @@ public class TcpListeners implements SmartLifecycle {
 			.handle(new TcpMessageHandler(settings))
 			.handle(Tcp.outboundAdapter(listener.factory()))
 			.get();
-	}
-
-	private Listener eventLoopListener(TcpListenerSettings settings, ListenerConnections connections) {
-		EventLoopServerConnectionFactory factory = new EventLoopServerConnectionFactory(settings, connections,
-				Runtime.getRuntime().availableProcessors());
-		return new Listener(settings, factory, factory::stopAccepting, connections, new CompletableFuture<>());
-	}
-
-	private Listener threadPerConnectionListener(TcpListenerSettings settings, ListenerConnections connections) {
-		ServerSocketHolder serverSocket = new ServerSocketHolder();
-		FrameCodec codec = settings.codec();
-		TcpNetServerConnectionFactory factory = Tcp.netServer(settings.port())
-			.localAddress(settings.host())
-			.backlog(settings.backlog())
-			.soTcpNoDelay(settings.tcpNoDelay())
-			.soKeepAlive(settings.keepAlive())
-			.deserializer(codec)
-			.serializer(codec)
-			.mapper(new FrameMapper(connections))
-			.socketSupport(serverSocket)
-			.connectionSupport((socket, server, lookupHost, publisher, factoryName) -> new ListenerConnection(socket,
-					publisher, factoryName, connections, codec))
-			.taskExecutor(this.properties.connectionThreads().executor("tcp-" + settings.name() + "-"))
-			.getObject();
-		return new Listener(settings, factory, serverSocket::close, connections, new CompletableFuture<>());
 	}
 
 	private void awaitBound(Listener listener) {
@@ -208,7 +179,7 @@ public class TcpListeners implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		this.listeners.values().forEach((listener) -> listener.stopAccepting().run());
+		this.listeners.values().forEach((listener) -> listener.factory().stopAccepting());
 		long deadline = System.nanoTime() + this.properties.drainTimeout().toNanos();
 		for (Listener listener : this.listeners.values()) {
 			try {
@@ -223,7 +194,6 @@ public class TcpListeners implements SmartLifecycle {
 				break;
 			}
 		}
-		this.watchdog.close();
 		this.running = false;
 	}
 
@@ -241,36 +211,8 @@ public class TcpListeners implements SmartLifecycle {
 		return Integer.MAX_VALUE - 4096;
 	}
 
-	private record Listener(TcpListenerSettings settings, AbstractServerConnectionFactory factory,
-			Runnable stopAccepting, ListenerConnections connections, CompletableFuture<Integer> bound) {
-	}
-
-	/**
-	 * Keeps the listening socket so that shutdown can stop accepting without closing the
-	 * connections already open, which stopping the connection factory would do.
-	 */
-	private static final class ServerSocketHolder extends DefaultTcpSocketSupport {
-
-		private volatile ServerSocket serverSocket;
-
-		@Override
-		public void postProcessServerSocket(ServerSocket serverSocket) {
-			super.postProcessServerSocket(serverSocket);
-			this.serverSocket = serverSocket;
-		}
-
-		void close() {
-			ServerSocket socket = this.serverSocket;
-			if (socket != null) {
-				try {
-					socket.close();
-				}
-				catch (IOException ex) {
-					logger.debug("Closing the listening socket failed: {}", ex.getMessage());
-				}
-			}
-		}
-
+	private record Listener(TcpListenerSettings settings, NettyServerConnectionFactory factory,
+			ListenerConnections connections, CompletableFuture<Integer> bound) {
 	}
 
 }

@@ -3,7 +3,6 @@ package dev.wireport.tcp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 import dev.wireport.config.ListenerList;
 import dev.wireport.framing.Framing;
@@ -27,13 +26,9 @@ import static dev.wireport.config.ListenerList.required;
  * @param listeners the listeners as configured, merged over the defaults
  * @param drainTimeout how long shutdown waits for connections to finish the messages they
  * already sent
- * @param connectionThreads what threads serve the connections: event-loop (default, a few
- * event loops shared by every connection), platform or virtual (Java 21+; a thread per
- * connection)
  */
 @ConfigurationProperties("wireport.tcp")
-public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Duration drainTimeout,
-		@DefaultValue("event-loop") ConnectionThreads connectionThreads) {
+public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Duration drainTimeout) {
 
 	static final String PREFIX = "wireport.tcp.listeners";
 
@@ -51,11 +46,6 @@ public record TcpProperties(List<Listener> listeners, @DefaultValue("10s") Durat
 		if (drainTimeout.isNegative()) {
 			throw new InvalidConfigurationPropertyValueException("wireport.tcp.drain-timeout", drainTimeout,
 					"must not be negative");
-		}
-		String unsupported = connectionThreads.unsupportedReason();
-		if (unsupported != null) {
-			throw new InvalidConfigurationPropertyValueException("wireport.tcp.connection-threads",
-					connectionThreads.name().toLowerCase(Locale.ROOT), unsupported);
 		}
 		resolve(listeners);
 	}

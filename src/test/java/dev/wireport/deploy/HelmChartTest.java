@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.wireport.framing.Framing;
+import dev.wireport.io.IoProperties;
 import dev.wireport.tcp.TcpListenerSettings;
 import dev.wireport.payload.ReplyMode;
 import dev.wireport.tcp.TcpProperties;
@@ -50,7 +51,8 @@ class HelmChartTest {
 
 		TcpProperties rendered = bind(applicationYaml(manifests), "wireport.tcp", TcpProperties.class);
 		assertThat(rendered.drainTimeout()).isEqualTo(serviceDefaults.drainTimeout());
-		assertThat(rendered.connectionThreads()).isEqualTo(serviceDefaults.connectionThreads());
+		IoProperties ioDefaults = new Binder().bindOrCreate("wireport.io", IoProperties.class);
+		assertThat(bind(applicationYaml(manifests), "wireport.io", IoProperties.class)).isEqualTo(ioDefaults);
 		assertThat(rendered.listenerSettings())
 			.extracting(TcpListenerSettings::name, TcpListenerSettings::port, TcpListenerSettings::framing,
 					TcpListenerSettings::maxFrameSize, TcpListenerSettings::idleTimeout,

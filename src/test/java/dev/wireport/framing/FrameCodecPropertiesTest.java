@@ -2,15 +2,12 @@ package dev.wireport.framing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -19,7 +16,8 @@ import static org.assertj.core.api.Assertions.fail;
  * Properties every codec must keep, checked on many random inputs from fixed seeds (a
  * failure names its seed, so it can be replayed): what is encoded decodes to the same
  * payloads however the bytes are split across reads, and random bytes never raise
- * anything but the codec's documented errors nor make it read past one frame's limit.
+ * anything but the codec's documented errors (that a decoder never holds more than one
+ * frame's limit is checked in {@link FrameDecoderTest}).
  */
 class FrameCodecPropertiesTest {
 
@@ -39,48 +37,37 @@ class FrameCodecPropertiesTest {
 			for (int i = random.nextInt(5) + 1; i > 0; i--) {
 				byte[] payload = payload(random, codec);
 				payloads.add(payload);
-				codec.serialize(payload, wire);
+				wire.writeBytes(codec.frame(payload));
 			}
-			InputStream in = new RandomChunks(wire.toByteArray(), random);
-			if (run % 2 == 1) {
-				// As on a connection: through a read-ahead buffer, which the delimited
-				// codecs scan in bulk, and which grows when a read fills it.
-				int initial = 1 + random.nextInt(16);
-				in = new ReadAheadInputStream(in, initial, initial + random.nextInt(64), null);
-			}
+			FrameReader in = new FrameReader(new RandomChunks(wire.toByteArray(), random), codec);
 			for (byte[] payload : payloads) {
-				assertThat(codec.deserialize(in)).as("seed %d", seed).isEqualTo(payload);
+				assertThat(in.read()).as("seed %d", seed).isEqualTo(payload);
 			}
-			assertEndOfStream(codec, in, seed);
+			assertThat(in.read()).as("seed %d: a frame after the last one", seed).isNull();
 		}
 	}
 
 	@ParameterizedTest
 	@EnumSource(Framing.class)
-	void randomBytesRaiseOnlyTheDocumentedErrorsAndStayWithinTheLimit(Framing framing) {
+	void randomBytesRaiseOnlyTheDocumentedErrors(Framing framing) throws IOException {
 		FrameCodec codec = framing.codec(MAX);
 		for (int run = 0; run < RUNS; run++) {
 			long seed = 7_000_003L * framing.ordinal() + run;
 			Random random = new Random(seed);
 			byte[] bytes = new byte[random.nextInt(4 * MAX)];
 			random.nextBytes(bytes);
-			CountingStream in = new CountingStream(bytes);
+			FrameReader in = new FrameReader(new RandomChunks(bytes, random), codec);
 			try {
-				while (true) {
-					in.startFrame();
-					byte[] frame = codec.deserialize(in);
+				for (byte[] frame = in.read(); frame != null; frame = in.read()) {
 					assertThat(frame.length).as("seed %d", seed).isLessThanOrEqualTo(MAX);
 				}
 			}
-			catch (SoftEndOfStreamException | FrameException ex) {
-				// The documented ways a codec stops.
+			catch (FrameException ex) {
+				// The documented way a codec refuses bytes.
 			}
-			catch (IOException | RuntimeException ex) {
+			catch (RuntimeException ex) {
 				fail("seed %d: %s raised %s", seed, framing, ex);
 			}
-			// A header or delimiters add a few bytes, never a second frame's worth; raw
-			// reads one byte past the limit to see that it is passed.
-			assertThat(in.peak).as("seed %d: read past one frame's limit", seed).isLessThanOrEqualTo(MAX + 5);
 		}
 	}
 
@@ -103,16 +90,6 @@ class FrameCodecPropertiesTest {
 		}
 	}
 
-	private static void assertEndOfStream(FrameCodec codec, InputStream in, long seed) throws IOException {
-		try {
-			codec.deserialize(in);
-			fail("seed %d: a frame after the last one", seed);
-		}
-		catch (SoftEndOfStreamException ex) {
-			// A clean end between frames.
-		}
-	}
-
 	/** Hands out the bytes in reads of random sizes, 1 to 64 bytes each. */
 	private static final class RandomChunks extends ChunkedInput {
 
@@ -126,37 +103,6 @@ class FrameCodecPropertiesTest {
 		@Override
 		int limit(int length) {
 			return Math.min(length, 1 + this.random.nextInt(64));
-		}
-
-	}
-
-	/** Tracks the most bytes read for one frame; {@link #startFrame()} marks each one. */
-	private static final class CountingStream extends ChunkedInput {
-
-		long peak;
-
-		private int frameStart;
-
-		CountingStream(byte[] bytes) {
-			super(bytes);
-		}
-
-		void startFrame() {
-			this.frameStart = position();
-		}
-
-		@Override
-		public int read() {
-			int b = super.read();
-			this.peak = Math.max(this.peak, position() - this.frameStart);
-			return b;
-		}
-
-		@Override
-		public int read(byte[] target, int offset, int length) {
-			int n = super.read(target, offset, length);
-			this.peak = Math.max(this.peak, position() - this.frameStart);
-			return n;
 		}
 
 	}

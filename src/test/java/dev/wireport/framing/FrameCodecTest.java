@@ -3,7 +3,6 @@ package dev.wireport.framing;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
@@ -11,8 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -30,11 +27,8 @@ class FrameCodecTest {
 		FrameCodec codec = Framing.fromConfigName(framing).codec(1024);
 		byte[] wire = HexFormat.of().parseHex(wireHex);
 
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		codec.serialize(HELLO, out);
-
-		assertThat(out.toByteArray()).isEqualTo(wire);
-		assertThat(codec.deserialize(new ByteArrayInputStream(wire))).isEqualTo(HELLO);
+		assertThat(codec.frame(HELLO)).isEqualTo(wire);
+		assertThat(read(codec, wire)).isEqualTo(HELLO);
 	}
 
 	@ParameterizedTest
@@ -42,13 +36,13 @@ class FrameCodecTest {
 	void decodesFramesDeliveredOneByteAtATime(Framing framing) throws IOException {
 		FrameCodec codec = framing.codec(1024);
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		codec.serialize(HELLO, out);
-		codec.serialize("second".getBytes(StandardCharsets.US_ASCII), out);
-		InputStream trickle = new ChunkedInput(out.toByteArray(), 1);
+		out.writeBytes(codec.frame(HELLO));
+		out.writeBytes(codec.frame("second".getBytes(StandardCharsets.US_ASCII)));
+		FrameReader trickle = new FrameReader(new ChunkedInput(out.toByteArray(), 1), codec);
 
-		assertThat(codec.deserialize(trickle)).isEqualTo(HELLO);
-		assertThat(codec.deserialize(trickle)).asString().isEqualTo("second");
-		assertThatExceptionOfType(SoftEndOfStreamException.class).isThrownBy(() -> codec.deserialize(trickle));
+		assertThat(trickle.read()).isEqualTo(HELLO);
+		assertThat(trickle.read()).asString().isEqualTo("second");
+		assertThat(trickle.read()).isNull();
 	}
 
 	@ParameterizedTest
@@ -59,10 +53,7 @@ class FrameCodecTest {
 			everyByte[i] = (byte) i;
 		}
 		FrameCodec codec = framing.codec(1024);
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		codec.serialize(everyByte, out);
-
-		assertThat(codec.deserialize(new ByteArrayInputStream(out.toByteArray()))).isEqualTo(everyByte);
+		assertThat(read(codec, codec.frame(everyByte))).isEqualTo(everyByte);
 	}
 
 	@ParameterizedTest
@@ -70,14 +61,11 @@ class FrameCodecTest {
 			"length-header-4, 4", "chunk, 4" })
 	void refusesAFrameOneByteOverTheLimit(String framing, int max) throws IOException {
 		FrameCodec codec = Framing.fromConfigName(framing).codec(max);
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		codec.serialize("12345".getBytes(StandardCharsets.US_ASCII), out);
-		ByteArrayOutputStream fits = new ByteArrayOutputStream();
-		codec.serialize("1234".getBytes(StandardCharsets.US_ASCII), fits);
+		byte[] tooLarge = codec.frame("12345".getBytes(StandardCharsets.US_ASCII));
+		byte[] fits = codec.frame("1234".getBytes(StandardCharsets.US_ASCII));
 
-		assertThat(codec.deserialize(new ByteArrayInputStream(fits.toByteArray()))).asString().isEqualTo("1234");
-		assertThatExceptionOfType(FrameException.class)
-			.isThrownBy(() -> codec.deserialize(new ByteArrayInputStream(out.toByteArray())))
+		assertThat(read(codec, fits)).asString().isEqualTo("1234");
+		assertThatExceptionOfType(FrameException.class).isThrownBy(() -> read(codec, tooLarge))
 			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(FrameException.Reason.TOO_LARGE))
 			.withMessageContaining("maximum frame size of 4 bytes");
 	}
@@ -87,9 +75,9 @@ class FrameCodecTest {
 		FrameCodec codec = Framing.LENGTH_HEADER_4.codec(1024);
 		// Only the header is there: the codec must decide without waiting for the
 		// payload.
-		InputStream headerOnly = new ByteArrayInputStream(HexFormat.of().parseHex("7fffffff"));
+		byte[] headerOnly = HexFormat.of().parseHex("7fffffff");
 
-		assertThatExceptionOfType(FrameException.class).isThrownBy(() -> codec.deserialize(headerOnly))
+		assertThatExceptionOfType(FrameException.class).isThrownBy(() -> read(codec, headerOnly))
 			.withMessage("frame of 2147483647 bytes exceeds the maximum frame size of 1024 bytes");
 	}
 
@@ -103,9 +91,9 @@ class FrameCodecTest {
 			"stx-etx, 02616263, connection closed in the middle of a frame after 4 bytes" })
 	void reportsMalformedFrames(String framing, String wireHex, String message) {
 		FrameCodec codec = Framing.fromConfigName(framing).codec(1024);
-		InputStream in = new ByteArrayInputStream(HexFormat.of().parseHex(wireHex));
+		byte[] wire = HexFormat.of().parseHex(wireHex);
 
-		assertThatExceptionOfType(FrameException.class).isThrownBy(() -> codec.deserialize(in))
+		assertThatExceptionOfType(FrameException.class).isThrownBy(() -> read(codec, wire))
 			.withMessage(message)
 			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(FrameException.Reason.MALFORMED));
 	}
@@ -113,11 +101,10 @@ class FrameCodecTest {
 	@Test
 	void chunkTakesWhatOneReadDelivered() throws IOException {
 		byte[] glued = "hello,How are you???hello,How are you???".getBytes(StandardCharsets.US_ASCII);
-		ReadAheadInputStream in = new ReadAheadInputStream(new ChunkedInput(glued, 25), 64);
-		FrameCodec codec = Framing.CHUNK.codec(1024);
+		FrameReader in = new FrameReader(new ChunkedInput(glued, 25), Framing.CHUNK.codec(1024));
 
-		assertThat(codec.deserialize(in)).asString().isEqualTo("hello,How are you???hello");
-		assertThat(codec.deserialize(in)).asString().isEqualTo(",How are you???");
+		assertThat(in.read()).asString().isEqualTo("hello,How are you???hello");
+		assertThat(in.read()).asString().isEqualTo(",How are you???");
 	}
 
 	@Test
@@ -126,8 +113,7 @@ class FrameCodecTest {
 
 		assertThat(codec.maxFrameSize()).isEqualTo(255);
 		assertThat(codec.checkEncodable(new byte[256])).contains("1-byte length header");
-		assertThatExceptionOfType(IllegalArgumentException.class)
-			.isThrownBy(() -> codec.serialize(new byte[256], new ByteArrayOutputStream()));
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> codec.frame(new byte[256]));
 	}
 
 	@Test
@@ -135,6 +121,11 @@ class FrameCodecTest {
 		assertThat(Framing.LF.codec(1024).checkEncodable("a\nb".getBytes(StandardCharsets.US_ASCII)))
 			.contains("terminator");
 		assertThat(Framing.CRLF.codec(1024).checkEncodable("a\rb\n".getBytes(StandardCharsets.US_ASCII))).isNull();
+	}
+
+	/** The first frame of {@code wire}, read as a client reads it. */
+	private static byte[] read(FrameCodec codec, byte[] wire) throws IOException {
+		return new FrameReader(new ByteArrayInputStream(wire), codec).read();
 	}
 
 	@Test

@@ -1,9 +1,6 @@
 package dev.wireport.framing;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,22 +9,22 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.IntSupplier;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The non-blocking decoders against the blocking {@code deserialize}: fed the same bytes
- * the way the server's event loop feeds them (compact the buffer, append what one read
- * brought, flip, take frames), a decoder returns the same payloads and ends with the same
- * error or clean end, in a buffer of {@code maxFrameSize +}
- * {@link FrameDecoder#MAX_FRAMING_BYTES} bytes. Random cases come from fixed seeds, named
- * on failure.
+ * The framings' Netty decoders, fed as a connection feeds them: each read's bytes as one
+ * buffer, whole frames passed on, and at the peer's end of stream the last frame taken or
+ * an unfinished one refused. However the bytes are split into reads, a decoder takes the
+ * same frames and stops the same way, and it never holds more than one frame's limit.
+ * Random cases come from fixed seeds, named on failure.
  */
 class FrameDecoderTest {
 
@@ -43,9 +40,8 @@ class FrameDecoderTest {
 
 	@ParameterizedTest
 	@EnumSource(Framing.class)
-	void decodesWhatDeserializeReadsUnderRandomSplits(Framing framing) throws IOException {
+	void decodesTheSameFramesHoweverTheBytesAreSplit(Framing framing) {
 		FrameCodec codec = framing.codec(MAX);
-		int capacity = MAX + FrameDecoder.MAX_FRAMING_BYTES;
 		for (int run = 0; run < RUNS; run++) {
 			long seed = framing.ordinal() * 1_000_003L + run;
 			Random random = new Random(seed);
@@ -53,54 +49,58 @@ class FrameDecoderTest {
 			// Raw carries one message per connection.
 			int count = (framing == Framing.RAW) ? 1 : 1 + random.nextInt(5);
 			for (int i = 0; i < count; i++) {
-				codec.serialize(FrameCodecPropertiesTest.payload(random, codec), wire);
+				wire.writeBytes(codec.frame(FrameCodecPropertiesTest.payload(random, codec)));
 			}
 			byte[] bytes = mangle(random, wire.toByteArray(), run);
-			// A byte at a time, small reads, or reads as large as the buffer.
+			// A byte at a time, small reads, or reads as large as a frame.
 			int most = switch (run % 3) {
 				case 0 -> 1;
 				case 1 -> 64;
-				default -> capacity;
+				default -> MAX;
 			};
-			// Both sides draw the same read sizes, so that chunk sees the same reads.
-			long splitSeed = random.nextLong();
-			List<String> expected = deserialize(codec, bytes, randomSplits(splitSeed, most));
-			List<String> decoded = decode(codec, bytes, randomSplits(splitSeed, most), Storage.values()[run % 4 % 3]);
+			List<String> decoded = decode(codec, bytes, randomSplits(random.nextLong(), most),
+					Storage.values()[run % 4 % 3]);
 
-			assertThat(decoded).as("seed %d", seed).isEqualTo(expected);
+			// Chunk's reads never exceed the limit here, so it passes every byte on.
+			List<String> expected = (framing != Framing.CHUNK) ? decode(codec, bytes, WHOLE, Storage.HEAP)
+					: List.of(HexFormat.of().formatHex(bytes) + END);
+			assertThat(sameAcrossSplits(framing, decoded)).as("seed %d", seed).isEqualTo(expected);
 		}
+	}
+
+	/**
+	 * What must not depend on how the bytes were split: the frames and the ending, or for
+	 * chunk, whose messages are the reads themselves, the bytes they carry.
+	 */
+	private static List<String> sameAcrossSplits(Framing framing, List<String> outcome) {
+		return (framing != Framing.CHUNK) ? outcome : List.of(String.join("", outcome));
 	}
 
 	@ParameterizedTest
 	@CsvSource({ "lf, 101", "crlf, 102", "null-terminated, 101", "stx-etx, 102", "raw, 101", "length-header-1, 1",
 			"length-header-2, 2", "length-header-4, 4", "length-header-4-le, 4" })
-	void refusesAnOversizedFrameAsSoonAsTheBytesProveIt(String name, int refusedAt) throws IOException {
+	void refusesAnOversizedFrameAsSoonAsTheBytesProveIt(String name, int refusedAt) {
 		FrameCodec codec = Framing.fromConfigName(name).codec(100);
 		byte[] payload = new byte[200];
 		Arrays.fill(payload, (byte) 'a');
-		ByteArrayOutputStream wire = new ByteArrayOutputStream();
-		codec.serialize(payload, wire);
-		byte[] bytes = wire.toByteArray();
 
-		Refusal refusal = feedUntilRefused(codec.decoder(), bytes);
+		Refusal refusal = feedUntilRefused(codec, codec.frame(payload));
 
 		assertThat(refusal.fed()).isEqualTo(refusedAt);
 		assertThat(refusal.error().reason()).isEqualTo(FrameException.Reason.TOO_LARGE);
-		assertThat(deserialize(codec, bytes, WHOLE)).containsExactly(error(refusal.error()));
 	}
 
 	@Test
-	void refusesAnOversizedLengthWithOnlyTheHeaderBuffered() throws IOException {
+	void refusesAnOversizedLengthWithOnlyTheHeaderBuffered() {
 		FrameCodec codec = Framing.LENGTH_HEADER_4.codec(1024);
 		// 10 MB announced; not one payload byte follows.
 		byte[] header = HexFormat.of().parseHex("00a00000");
 
-		Refusal refusal = feedUntilRefused(codec.decoder(), header);
+		Refusal refusal = feedUntilRefused(codec, header);
 
 		assertThat(refusal.fed()).isEqualTo(4);
 		assertThat(error(refusal.error()))
 			.isEqualTo("TOO_LARGE: frame of 10485760 bytes exceeds the maximum frame size of 1024 bytes");
-		assertThat(deserialize(codec, header, WHOLE)).containsExactly(error(refusal.error()));
 	}
 
 	@ParameterizedTest
@@ -120,154 +120,145 @@ class FrameDecoderTest {
 			"length-header-2, 0000, ' end'", "length-header-1, 0161, 61 end", "length-header-4-le, 0100000061, 61 end",
 			"raw, 6162, 6162 end", "chunk, 6162, 6162 end", "lf, '', end", "length-header-2, '', end", "raw, '', end",
 			"chunk, '', end" })
-	void endsAsDeserializeDoes(String name, String wireHex, String outcome) throws IOException {
-		FrameCodec codec = Framing.fromConfigName(name).codec(1024);
+	void endsAsDocumented(String name, String wireHex, String outcome) {
+		Framing framing = Framing.fromConfigName(name);
+		FrameCodec codec = framing.codec(1024);
 		byte[] bytes = HexFormat.of().parseHex(wireHex);
 
-		assertThat(String.join(" ", deserialize(codec, bytes, WHOLE))).isEqualTo(outcome);
 		assertThat(String.join(" ", decode(codec, bytes, WHOLE, Storage.HEAP))).isEqualTo(outcome);
-		// A byte a time: chunk then sees one message per byte, as deserialize does.
-		assertThat(decode(codec, bytes, ONE_BYTE, Storage.DIRECT)).isEqualTo(deserialize(codec, bytes, ONE_BYTE));
+		// A byte a time: the same, but for chunk, which then sees one message per byte.
+		List<String> byteByByte = decode(codec, bytes, ONE_BYTE, Storage.DIRECT);
+		if (framing != Framing.CHUNK) {
+			assertThat(String.join(" ", byteByByte)).isEqualTo(outcome);
+		}
+		else {
+			assertThat(String.join("", byteByByte)).isEqualTo(outcome.replace(" ", ""));
+		}
 	}
 
 	@ParameterizedTest
 	@EnumSource(Framing.class)
-	void takesAFrameOfTheMaximumSizeAndRefusesOneByteMore(Framing framing) throws IOException {
+	void takesAFrameOfTheMaximumSizeAndRefusesOneByteMore(Framing framing) {
 		FrameCodec codec = framing.codec(100);
 		for (int size : new int[] { 100, 101 }) {
 			byte[] payload = new byte[size];
 			Arrays.fill(payload, (byte) 'a');
-			ByteArrayOutputStream wire = new ByteArrayOutputStream();
-			codec.serialize(payload, wire);
-			byte[] bytes = wire.toByteArray();
 
 			// In one read, so that no byte after the limit can make up for it.
-			List<String> decoded = decode(codec, bytes, WHOLE, Storage.OFFSET_HEAP);
+			List<String> decoded = decode(codec, codec.frame(payload), WHOLE, Storage.OFFSET_HEAP);
 
-			assertThat(decoded).as("%d bytes", size).isEqualTo(deserialize(codec, bytes, WHOLE));
 			if (size == 100) {
-				assertThat(decoded).containsExactly(HexFormat.of().formatHex(payload), END);
+				assertThat(decoded).as("%d bytes", size).containsExactly(HexFormat.of().formatHex(payload), END);
 			}
 			else {
-				assertThat(decoded).singleElement().asString().startsWith("TOO_LARGE: ");
+				assertThat(decoded).as("%d bytes", size).singleElement().asString().startsWith("TOO_LARGE: ");
 			}
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Framing.class)
-	void endTakesAFrameStillBuffered(Framing framing) throws IOException {
-		FrameCodec codec = framing.codec(MAX);
-		ByteArrayOutputStream wire = new ByteArrayOutputStream();
-		codec.serialize("hello".getBytes(StandardCharsets.US_ASCII), wire);
-		FrameDecoder decoder = codec.decoder();
-		ByteBuffer buffer = ByteBuffer.wrap(wire.toByteArray());
-
-		assertThat(decoder.end(buffer)).asString().isEqualTo("hello");
-		assertThat(decoder.end(buffer)).isNull();
-	}
-
 	@Test
-	void chunkGivesWhatEachReadDelivered() throws IOException {
-		FrameDecoder decoder = Framing.CHUNK.codec(1024).decoder();
-		ByteBuffer buffer = ByteBuffer.allocate(64);
+	void chunkGivesWhatEachReadDelivered() {
+		EmbeddedChannel channel = new EmbeddedChannel(Framing.CHUNK.codec(1024).newDecoder());
 
-		buffer.put("hello,How are you???hello".getBytes(StandardCharsets.US_ASCII)).flip();
-		assertThat(decoder.next(buffer)).asString().isEqualTo("hello,How are you???hello");
-		assertThat(decoder.next(buffer)).isNull();
-		buffer.compact().put(",How are you???".getBytes(StandardCharsets.US_ASCII)).flip();
-		assertThat(decoder.next(buffer)).asString().isEqualTo(",How are you???");
-		assertThat(decoder.end(buffer)).isNull();
+		channel.writeInbound(Unpooled.copiedBuffer("hello,How are you???hello", StandardCharsets.US_ASCII));
+		channel.writeInbound(Unpooled.copiedBuffer(",How are you???", StandardCharsets.US_ASCII));
+
+		assertThat(frames(channel)).containsExactly("hello,How are you???hello", ",How are you???");
+		assertThat(channel.finish()).isFalse();
 	}
 
 	@ParameterizedTest
-	@EnumSource(Framing.class)
-	void anEmptyBufferHoldsNoFrameAndEndsCleanly(Framing framing) throws IOException {
-		FrameDecoder decoder = framing.codec(MAX).decoder();
-		ByteBuffer empty = ByteBuffer.allocate(0);
+	@EnumSource(value = Framing.class, names = { "CHUNK", "RAW" }, mode = EnumSource.Mode.EXCLUDE)
+	void aPausedDecoderKeepsTheFramesAfterTheFirstUntilAskedAgain(Framing framing) {
+		FrameCodec codec = framing.codec(MAX);
+		FrameDecoder decoder = codec.newDecoder();
+		EmbeddedChannel channel = new EmbeddedChannel(decoder);
+		ByteBuf three = Unpooled.buffer();
+		for (String text : List.of("one", "two", "three")) {
+			three.writeBytes(codec.frame(text.getBytes(StandardCharsets.US_ASCII)));
+		}
 
-		assertThat(decoder.next(empty)).isNull();
-		assertThat(decoder.end(empty)).isNull();
+		decoder.setSingleDecode(true);
+		channel.writeInbound(three);
+		assertThat(frames(channel)).containsExactly("one");
+		assertThat(decoder.pendingBytes()).isPositive();
+
+		decoder.setSingleDecode(false);
+		channel.writeInbound(Unpooled.EMPTY_BUFFER);
+		assertThat(frames(channel)).containsExactly("two", "three");
+		assertThat(decoder.pendingBytes()).isZero();
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Framing.class, names = "CHUNK", mode = EnumSource.Mode.EXCLUDE)
+	void pendingBytesCountAnUnfinishedFrame(Framing framing) {
+		FrameCodec codec = framing.codec(MAX);
+		FrameDecoder decoder = codec.newDecoder();
+		EmbeddedChannel channel = new EmbeddedChannel(decoder);
+		byte[] frame = codec.frame("hello".getBytes(StandardCharsets.US_ASCII));
+
+		channel.writeInbound(Unpooled.wrappedBuffer(frame, 0, 2));
+
+		assertThat(decoder.pendingBytes()).isEqualTo(2);
 	}
 
 	/**
-	 * Feeds {@code bytes} to a new decoder as the event loop will: before each read the
-	 * buffer is compacted, a read appends at most what the next split allows and the
-	 * buffer has room for, then every whole frame is taken; at the end of the bytes,
-	 * {@code end} is called until it returns {@code null}.
+	 * Feeds {@code bytes} to a new decoder, each split as one read, checking after every
+	 * read that the decoder holds no more than one frame's limit and its framing; at the
+	 * end of the bytes the peer's end of stream.
 	 * @return the payloads in hex, then {@link #END} or the error
 	 */
 	static List<String> decode(FrameCodec codec, byte[] bytes, IntSupplier splits, Storage storage) {
-		FrameDecoder decoder = codec.decoder();
-		ByteBuffer buffer = storage.allocate(codec.maxFrameSize() + FrameDecoder.MAX_FRAMING_BYTES).flip();
+		FrameDecoder decoder = codec.newDecoder();
+		EmbeddedChannel channel = new EmbeddedChannel(decoder);
 		List<String> outcome = new ArrayList<>();
 		try {
 			int offset = 0;
 			while (offset < bytes.length) {
-				buffer.compact();
-				int count = Math.min(Math.min(splits.getAsInt(), bytes.length - offset), buffer.remaining());
-				assertThat(count).as("undecided with a full buffer").isPositive();
-				buffer.put(bytes, offset, count).flip();
+				int count = Math.min(splits.getAsInt(), bytes.length - offset);
+				channel.writeInbound(storage.copy(bytes, offset, count));
 				offset += count;
-				takeFrames(decoder, buffer, outcome);
+				outcome.addAll(hex(channel));
+				assertThat(decoder.pendingBytes()).as("bytes held")
+					.isLessThanOrEqualTo(codec.maxFrameSize() + FrameCodec.MAX_FRAMING_BYTES);
 			}
-			for (byte[] frame = decoder.end(buffer); frame != null; frame = decoder.end(buffer)) {
-				outcome.add(HexFormat.of().formatHex(frame));
-			}
+			channel.finish();
+			outcome.addAll(hex(channel));
 			outcome.add(END);
 		}
 		catch (FrameException ex) {
+			outcome.addAll(hex(channel));
 			outcome.add(error(ex));
 		}
 		return outcome;
 	}
 
-	private static void takeFrames(FrameDecoder decoder, ByteBuffer buffer, List<String> outcome)
-			throws FrameException {
-		while (true) {
-			int position = buffer.position();
-			byte[] frame = decoder.next(buffer);
-			if (frame == null) {
-				assertThat(buffer.position()).as("position after no frame").isEqualTo(position);
-				return;
-			}
-			outcome.add(HexFormat.of().formatHex(frame));
+	private static List<String> hex(EmbeddedChannel channel) {
+		List<String> frames = new ArrayList<>();
+		for (ByteBuf frame = channel.readInbound(); frame != null; frame = channel.readInbound()) {
+			byte[] payload = new byte[frame.readableBytes()];
+			frame.readBytes(payload).release();
+			frames.add(HexFormat.of().formatHex(payload));
 		}
+		return frames;
+	}
+
+	private static List<String> frames(EmbeddedChannel channel) {
+		return hex(channel).stream()
+			.map((hex) -> new String(HexFormat.of().parseHex(hex), StandardCharsets.US_ASCII))
+			.toList();
 	}
 
 	/**
-	 * Reads {@code bytes} with {@code deserialize} until it stops, through a read-ahead
-	 * buffer as on a connection, each read of the source taking the next split.
-	 * @return the payloads in hex, then {@link #END} or the error
-	 */
-	static List<String> deserialize(FrameCodec codec, byte[] bytes, IntSupplier splits) throws IOException {
-		InputStream in = new ReadAheadInputStream(new ChunkedInput(bytes, splits),
-				codec.maxFrameSize() + FrameDecoder.MAX_FRAMING_BYTES);
-		List<String> outcome = new ArrayList<>();
-		try {
-			while (true) {
-				outcome.add(HexFormat.of().formatHex(codec.deserialize(in)));
-			}
-		}
-		catch (SoftEndOfStreamException ex) {
-			outcome.add(END);
-		}
-		catch (FrameException ex) {
-			outcome.add(error(ex));
-		}
-		return outcome;
-	}
-
-	/**
-	 * Feeds {@code bytes} one at a time until the decoder throws; it must not return a
+	 * Feeds {@code bytes} one at a time until the decoder throws; it must not pass on a
 	 * frame before.
 	 */
-	private static Refusal feedUntilRefused(FrameDecoder decoder, byte[] bytes) {
-		ByteBuffer buffer = ByteBuffer.allocate(bytes.length).flip();
+	private static Refusal feedUntilRefused(FrameCodec codec, byte[] bytes) {
+		EmbeddedChannel channel = new EmbeddedChannel(codec.newDecoder());
 		for (int fed = 1; fed <= bytes.length; fed++) {
-			buffer.compact().put(bytes[fed - 1]).flip();
 			try {
-				assertThat(decoder.next(buffer)).isNull();
+				channel.writeInbound(Unpooled.wrappedBuffer(bytes, fed - 1, 1));
+				assertThat((Object) channel.readInbound()).isNull();
 			}
 			catch (FrameException ex) {
 				return new Refusal(fed, ex);
@@ -303,18 +294,19 @@ class FrameDecoderTest {
 	}
 
 	/**
-	 * Where the buffer keeps its bytes: the decoders scan a heap buffer's array, at its
-	 * offset, and read any other buffer through its methods.
+	 * Where a read's bytes are kept: Netty's decoders read heap buffers through their
+	 * array, at its offset, and direct buffers through their methods.
 	 */
 	enum Storage {
 
 		HEAP, OFFSET_HEAP, DIRECT;
 
-		ByteBuffer allocate(int capacity) {
+		ByteBuf copy(byte[] bytes, int offset, int length) {
 			return switch (this) {
-				case HEAP -> ByteBuffer.allocate(capacity);
-				case OFFSET_HEAP -> ByteBuffer.allocate(capacity + 3).position(3).slice();
-				case DIRECT -> ByteBuffer.allocateDirect(capacity);
+				case HEAP -> Unpooled.copiedBuffer(bytes, offset, length);
+				case OFFSET_HEAP ->
+					Unpooled.buffer(length + 3).writerIndex(3).writeBytes(bytes, offset, length).readerIndex(3).slice();
+				case DIRECT -> Unpooled.directBuffer(length).writeBytes(bytes, offset, length);
 			};
 		}
 

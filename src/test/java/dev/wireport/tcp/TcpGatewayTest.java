@@ -210,8 +210,8 @@ class TcpGatewayTest {
 		byte[] large = new byte[LARGE_MAX_FRAME];
 		new Random(7).nextBytes(large);
 		ByteArrayOutputStream frames = new ByteArrayOutputStream();
-		codec.serialize(large, frames);
-		codec.serialize("after".getBytes(StandardCharsets.US_ASCII), frames);
+		frames.write(codec.frame(large));
+		frames.write(codec.frame("after".getBytes(StandardCharsets.US_ASCII)));
 		try (WireClient client = new WireClient(port("large"))) {
 			client.write(frames.toByteArray());
 

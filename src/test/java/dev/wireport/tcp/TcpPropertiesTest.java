@@ -84,10 +84,8 @@ class TcpPropertiesTest {
 
 	@Test
 	void anIndexSetOnTheCommandLineKeepsTheOtherDefaults() {
-		TcpProperties properties = new TcpProperties(
-				List.of(new TcpProperties.Listener(null, null, null, 0, null, null, null, null, null, null,
-						ReplyMode.ECHO, null, null, null, null, null, null)),
-				Duration.ZERO, ConnectionThreads.PLATFORM);
+		TcpProperties properties = new TcpProperties(List.of(new TcpProperties.Listener(null, null, null, 0, null, null,
+				null, null, null, null, ReplyMode.ECHO, null, null, null, null, null, null)), Duration.ZERO);
 
 		assertThat(properties.listenerSettings())
 			.extracting(TcpListenerSettings::name, TcpListenerSettings::port, TcpListenerSettings::framing,
@@ -99,8 +97,7 @@ class TcpPropertiesTest {
 	@Test
 	void aListenerCanBeSwitchedOff() {
 		TcpProperties properties = new TcpProperties(List.of(new TcpProperties.Listener(null, false, null, null, null,
-				null, null, null, null, null, null, null, null, null, null, null, null)), Duration.ZERO,
-				ConnectionThreads.PLATFORM);
+				null, null, null, null, null, null, null, null, null, null, null, null)), Duration.ZERO);
 
 		assertThat(properties.listenerSettings()).extracting(TcpListenerSettings::name).containsExactly("framed");
 	}

@@ -27,14 +27,14 @@ import static org.awaitility.Awaitility.await;
 class TcpShutdownTest {
 
 	@ParameterizedTest
-	@ValueSource(strings = { "event-loop", "platform" })
-	void shutdownAnswersEveryMessageAlreadyReceivedThenCloses(String connectionThreads, CapturedOutput output)
+	@ValueSource(strings = { "epoll", "nio" })
+	void shutdownAnswersEveryMessageAlreadyReceivedThenCloses(String transport, CapturedOutput output)
 			throws IOException {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(WireportApplication.class)
 			.web(WebApplicationType.NONE)
 			.run("--wireport.tcp.listeners[0].port=0", "--wireport.tcp.listeners[1].port=0",
 					"--wireport.tcp.listeners[1].log-level=off", "--wireport.tcp.drain-timeout=60s",
-					"--wireport.tcp.connection-threads=" + connectionThreads);
+					"--wireport.io.transport=" + transport);
 		TcpListeners listeners = context.getBean(TcpListeners.class);
 		int port = listeners.port("framed");
 		int messages = 500;

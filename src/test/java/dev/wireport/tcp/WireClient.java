@@ -1,6 +1,6 @@
 package dev.wireport.tcp;
 
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -11,10 +11,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 import dev.wireport.framing.FrameCodec;
-import dev.wireport.framing.ReadAheadInputStream;
+import dev.wireport.framing.FrameReader;
 
 /**
- * A plain blocking socket client for tests; every read gives up after five seconds.
+ * A plain blocking socket client for tests; every read gives up after five seconds. A
+ * client reads either frames ({@link #receive(FrameCodec)}, in one framing) or raw bytes,
+ * not both: the frame reader keeps what it read ahead.
  */
 final class WireClient implements Closeable {
 
@@ -26,12 +28,14 @@ final class WireClient implements Closeable {
 
 	private final OutputStream out;
 
+	private FrameReader frames;
+
 	WireClient(int port) throws IOException {
 		this.socket = new Socket();
 		this.socket.setTcpNoDelay(true);
 		this.socket.connect(new InetSocketAddress("127.0.0.1", port), READ_TIMEOUT_MILLIS);
 		this.socket.setSoTimeout(READ_TIMEOUT_MILLIS);
-		this.in = new ReadAheadInputStream(this.socket.getInputStream(), 8192);
+		this.in = new BufferedInputStream(this.socket.getInputStream(), 8192);
 		this.out = this.socket.getOutputStream();
 	}
 
@@ -46,9 +50,7 @@ final class WireClient implements Closeable {
 	}
 
 	WireClient send(FrameCodec codec, byte[] payload) throws IOException {
-		ByteArrayOutputStream frame = new ByteArrayOutputStream();
-		codec.serialize(payload, frame);
-		return write(frame.toByteArray());
+		return write(codec.frame(payload));
 	}
 
 	byte[] readExactly(int length) throws IOException {
@@ -59,8 +61,21 @@ final class WireClient implements Closeable {
 		return bytes;
 	}
 
+	/**
+	 * Reads one frame.
+	 * @param codec the framing, the same on every call
+	 * @return the payload
+	 * @throws IOException if the read fails or times out, or the server closes first
+	 */
 	byte[] receive(FrameCodec codec) throws IOException {
-		return codec.deserialize(this.in);
+		if (this.frames == null) {
+			this.frames = new FrameReader(this.in, codec);
+		}
+		byte[] payload = this.frames.read();
+		if (payload == null) {
+			throw new EOFException("Connection closed before a frame");
+		}
+		return payload;
 	}
 
 	/**

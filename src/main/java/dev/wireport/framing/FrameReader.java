@@ -1,0 +1,68 @@
+package dev.wireport.framing;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+
+/**
+ * Reads frames from a blocking stream with the framing's own Netty decoder, so that a
+ * command-line client and the server take the same frames and refuse the same bytes. Each
+ * read of the stream reaches the decoder as one buffer, as a socket read does on the
+ * server (which is what makes a {@code chunk} message).
+ */
+public final class FrameReader {
+
+	private static final int READ_SIZE = 64 * 1024;
+
+	private final InputStream in;
+
+	private final EmbeddedChannel decoder;
+
+	private final byte[] readBuffer = new byte[READ_SIZE];
+
+	private boolean ended;
+
+	public FrameReader(InputStream in, FrameCodec codec) {
+		this.in = in;
+		this.decoder = new EmbeddedChannel(codec.newDecoder());
+	}
+
+	/**
+	 * Reads the next frame.
+	 * @return its payload, or {@code null} when the stream ended between frames
+	 * @throws FrameException when the bytes break the framing, or the stream ends inside
+	 * a frame
+	 * @throws IOException when the stream fails
+	 */
+	public byte[] read() throws IOException {
+		ByteBuf frame;
+		while ((frame = this.decoder.readInbound()) == null) {
+			if (this.ended) {
+				return null;
+			}
+			int count = this.in.read(this.readBuffer);
+			if (count < 0) {
+				this.ended = true;
+				// Closing the channel makes the decoder take its last frame, or refuse an
+				// unfinished one.
+				this.decoder.finish();
+			}
+			else if (count > 0) {
+				// A copy: the decoder may keep the buffer as its own until frames are
+				// taken.
+				this.decoder.writeInbound(Unpooled.copiedBuffer(this.readBuffer, 0, count));
+			}
+		}
+		try {
+			return ByteBufUtil.getBytes(frame);
+		}
+		finally {
+			frame.release();
+		}
+	}
+
+}

@@ -1,0 +1,76 @@
+package dev.wireport.io;
+
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one Netty event-loop group every TCP and UDP listener runs on: a few threads, each
+ * serving many sockets, on the transport {@code wireport.io.transport} chose. Listeners
+ * take their bootstraps from here, so they share the threads and the transport. The group
+ * stops last, after the listeners have drained (a bean destroyed after every lifecycle
+ * has stopped).
+ */
+@Component
+public class EventLoops implements DisposableBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(EventLoops.class);
+
+	private final EventLoopGroup group;
+
+	private final boolean epoll;
+
+	public EventLoops(IoProperties properties) {
+		this.epoll = properties.transport().resolve() == Transport.EPOLL;
+		this.group = new MultiThreadIoEventLoopGroup(properties.eventLoopThreads(),
+				new DefaultThreadFactory("wireport-io", true), properties.transport().ioHandlerFactory());
+		logger.info("Network I/O on {} event-loop threads, {} transport", properties.eventLoopThreads(),
+				transportName());
+	}
+
+	/**
+	 * The transport in use.
+	 * @return {@code epoll} or {@code nio}
+	 */
+	public String transportName() {
+		return (this.epoll ? Transport.EPOLL : Transport.NIO).name().toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * A bootstrap for a listening TCP socket on the shared group.
+	 * @return a new bootstrap
+	 */
+	public ServerBootstrap serverBootstrap() {
+		return new ServerBootstrap().group(this.group)
+			.channel(this.epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class);
+	}
+
+	/**
+	 * A bootstrap for a UDP socket on the shared group.
+	 * @return a new bootstrap
+	 */
+	public Bootstrap datagramBootstrap() {
+		return new Bootstrap().group(this.group)
+			.channel(this.epoll ? EpollDatagramChannel.class : NioDatagramChannel.class);
+	}
+
+	@Override
+	public void destroy() {
+		this.group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+	}
+
+}

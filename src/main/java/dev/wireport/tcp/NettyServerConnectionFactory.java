@@ -1,0 +1,176 @@
+package dev.wireport.tcp;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
+
+import dev.wireport.framing.FrameCodec;
+import dev.wireport.io.EventLoops;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.handler.timeout.WriteTimeoutHandler;
+
+import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
+
+/**
+ * A Spring Integration server connection factory on Netty: the listening socket and every
+ * connection run on the shared {@link EventLoops}, and each accepted connection is a
+ * {@link NettyTcpConnection} that goes through the factory's interceptors
+ * ({@code wrapConnection}), registers with its listener and senders, and publishes the
+ * usual connection events, as on Spring Integration's own factories. So the TCP inbound
+ * and outbound adapters, and the {@code Tcp} DSL, work on it unchanged.
+ *
+ * <p>
+ * Each connection's pipeline, from the socket inwards:
+ * {@code IdleStateHandler -> WriteTimeoutHandler -> framing decoder -> connection}; the
+ * first two only where their timeout is set.
+ */
+final class NettyServerConnectionFactory extends AbstractServerConnectionFactory {
+
+	/**
+	 * Above this many reply bytes waiting for the socket a connection stops reading, and
+	 * reads again once they are below {@link #LOW_WATER_MARK}: a peer that does not read
+	 * its replies holds this much, whatever it sends.
+	 */
+	static final int HIGH_WATER_MARK = 64 * 1024;
+
+	static final int LOW_WATER_MARK = 32 * 1024;
+
+	/**
+	 * Reads start at 1 KiB and adapt to what the peer sends, up to 8 KiB: idle
+	 * connections hold no buffer, and one read answers at most 8 KiB of frames before the
+	 * connection checks whether its peer keeps up.
+	 */
+	private static final AdaptiveRecvByteBufAllocator READ_SIZES = new AdaptiveRecvByteBufAllocator(64, 1024, 8 * 1024);
+
+	/**
+	 * At most this many reads of one connection in one turn of its event loop, before the
+	 * loop serves the others (Netty's default, stated because fairness depends on it).
+	 */
+	private static final int READS_PER_TURN = 16;
+
+	private final TcpListenerSettings settings;
+
+	private final ListenerConnections served;
+
+	private final EventLoops eventLoops;
+
+	private final FrameCodec codec;
+
+	private volatile Channel serverChannel;
+
+	NettyServerConnectionFactory(TcpListenerSettings settings, ListenerConnections served, EventLoops eventLoops) {
+		super(settings.port());
+		this.settings = settings;
+		this.served = served;
+		this.eventLoops = eventLoops;
+		this.codec = settings.codec();
+		setLocalAddress(settings.host());
+		setBacklog(settings.backlog());
+		setSoTcpNoDelay(settings.tcpNoDelay());
+		setSoKeepAlive(settings.keepAlive());
+		// Binding is one call that returns once the socket listens: it runs on the thread
+		// that starts the factory, and the event loops do the rest.
+		setTaskExecutor(Runnable::run);
+	}
+
+	/**
+	 * Binds the listening socket on the shared event loops.
+	 */
+	@Override
+	public void run() {
+		if (getListener() == null) {
+			logger.info(() -> this + " has no listener; not listening");
+			return;
+		}
+		ChannelFuture bound = this.eventLoops.serverBootstrap()
+			.option(ChannelOption.SO_BACKLOG, getBacklog())
+			// A restarted service binds its ports again at once, whatever connections of
+			// the previous one linger in TIME_WAIT.
+			.option(ChannelOption.SO_REUSEADDR, true)
+			.childOption(ChannelOption.TCP_NODELAY, isSoTcpNoDelay())
+			.childOption(ChannelOption.SO_KEEPALIVE, isSoKeepAlive())
+			// A client's half-close ends its input only: the replies to what it sent are
+			// still written, and raw framing takes the whole stream as its message.
+			.childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+			.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+					new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK))
+			.childOption(ChannelOption.RECVBUF_ALLOCATOR, READ_SIZES.maxMessagesPerRead(READS_PER_TURN))
+			.childHandler(new ChannelInitializer<>() {
+				@Override
+				protected void initChannel(Channel channel) {
+					accept(channel);
+				}
+			})
+			.bind(getLocalAddress(), super.getPort())
+			.awaitUninterruptibly();
+		if (!bound.isSuccess()) {
+			Throwable cause = bound.cause();
+			publishServerExceptionEvent((cause instanceof Exception ex) ? ex : new IllegalStateException(cause));
+			return;
+		}
+		this.serverChannel = bound.channel();
+		setListening(true);
+		this.serverChannel.closeFuture().addListener((closed) -> setListening(false));
+		publishServerListeningEvent(getPort());
+	}
+
+	/**
+	 * Makes an accepted socket a Spring Integration connection and builds its pipeline;
+	 * on the connection's event loop, before it is active.
+	 */
+	private void accept(Channel channel) {
+		NettyTcpConnection connection = new NettyTcpConnection(channel, getApplicationEventPublisher(),
+				getComponentName(), this.served, this.codec);
+		TcpConnectionSupport wrapped = wrapConnection(connection);
+		// No java.net.Socket here: the factory's socket options are Netty's child
+		// options.
+		initializeConnection(wrapped, null);
+		channel.closeFuture().addListener((closed) -> this.connections.remove(wrapped.getConnectionId()));
+		ChannelPipeline pipeline = channel.pipeline();
+		if (!this.settings.idleTimeout().isZero()) {
+			pipeline.addLast(new IdleStateHandler(this.settings.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
+		}
+		if (!this.settings.writeTimeout().isZero()) {
+			pipeline.addLast(new WriteTimeoutHandler(this.settings.writeTimeout().toNanos(), TimeUnit.NANOSECONDS));
+		}
+		pipeline.addLast(connection.decoder(), connection.handler());
+	}
+
+	/**
+	 * Stops accepting; the connections already open are served on.
+	 */
+	void stopAccepting() {
+		Channel server = this.serverChannel;
+		if (server != null) {
+			server.close().awaitUninterruptibly();
+		}
+	}
+
+	@Override
+	public void stop() {
+		stopAccepting();
+		super.stop();
+	}
+
+	@Override
+	public int getPort() {
+		Channel server = this.serverChannel;
+		return (server != null && server.localAddress() instanceof InetSocketAddress bound) ? bound.getPort()
+				: super.getPort();
+	}
+
+	@Override
+	public SocketAddress getServerSocketAddress() {
+		Channel server = this.serverChannel;
+		return (server != null) ? server.localAddress() : null;
+	}
+
+}
