@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # wireport beside the Go reference servers, measured in one run on one machine with the
-# same load tool: TCP (lf and len4) request/reply with 1, 16 and 256 connections and
-# pipelined 16 x 32, UDP request/reply with 1 and 16 senders, HTTP /go with wrk, and
-# 10,000 connections held. Runs are interleaved (wireport, then Go, REPS times); the
-# summary is the median per case. Every load loop is bounded by its message count and a
-# time limit; all traffic goes to 127.0.0.1.
+# same load tool: TCP (lf and len4) request/reply with 1, 16 and 256 connections,
+# pipelined 16 x 32 and 4 x 512, the p99 of one request/reply client while 4 connections
+# pipeline 512 in flight (fairness), UDP request/reply with 1 and 16 senders, HTTP /go with
+# wrk, 10,000 connections held, and 1,000 connections that flood empty frames and never
+# read. The plain Netty server of the shared tools runs the lf cases too, as the JVM's
+# yardstick. Runs are interleaved (wireport, Go, Netty, REPS times); the summary is the
+# median per case. Every load loop is bounded by its message count and a time limit; all
+# traffic goes to 127.0.0.1.
 #
 #   bench/compare.sh [OUT_DIR]        env: REPS (3), JAVA (java), JAVA_OPTS, SKIP_HOLD=1,
 #                                          WIREPORT_ARGS (more wireport arguments)
@@ -13,8 +16,9 @@
 # (bench/report.py) to OUT_DIR.
 #
 # Needs: the shared benchmark tools beside the project (../shared/bench, built here
-# with their build.sh, which installs golang-go if missing), wrk (apt-get install wrk),
-# and target/wireport.jar (./mvnw -B package -DskipTests).
+# with their build.sh, which installs golang-go if missing; its Netty server is built with
+# the project's Maven wrapper), wrk (apt-get install wrk), and target/wireport.jar
+# (./mvnw -B package -DskipTests).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/target/bench}
@@ -26,6 +30,8 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 tools="$out/tools"
 rm -rf "$tools" && cp -r "$root/../shared/bench" "$tools"
 "$tools/build.sh" >/dev/null
+"$root/mvnw" -q -B -f "$tools/netty-ref/pom.xml" package -DskipTests >/dev/null
+(cd "$root/bench/soak" && GOFLAGS=-mod=mod GOPROXY=off CGO_ENABLED=0 go build -o "$tools/bin/soak" .)
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 results="$out/results.jsonl"
 : >"$results"
@@ -56,16 +62,32 @@ wp=$!; pids+=("$wp")
 "$tools/bin/ref-tcpserver" -framing len4 -addr 127.0.0.1:29004 & golen=$!; pids+=("$golen")
 "$tools/bin/ref-udpserver" -addr 127.0.0.1:28090 & goudp=$!; pids+=("$goudp")
 "$tools/bin/ref-httpserver" -addr 127.0.0.1:28080 & gohttp=$!; pids+=("$gohttp")
+# shellcheck disable=SC2086
+$java -cp "$tools/netty-ref/target/netty-ref-1.jar:$tools/netty-ref/target/lib/*" ref.NettyAckServer 29200 \
+  >"$out/netty-ref.log" 2>&1 & netty=$!; pids+=("$netty")
 # Something else on these ports would be measured instead: wireport must be the one up.
 for _ in $(seq 1 300); do
   kill -0 "$wp" 2>/dev/null || { echo "wireport did not start: see $out/wireport.log" >&2; exit 1; }
   grep -q "Started WireportApplication" "$out/wireport.log" && break
   sleep 0.2
 done
-for p in 18080 19000 19004 29000 29004 28080; do wait_port "$p"; done
+for p in 18080 19000 19004 29000 29004 28080 29200; do wait_port "$p"; done
 
 export M_RR1=${M_RR1:-60000} M_RR16=${M_RR16:-15000} M_RR256=${M_RR256:-1000} M_PIPE=${M_PIPE:-150000}
+m_deep=${M_DEEP:-600000} m_light=${M_LIGHT:-20000}
 cd "$tools"
+deep() { # label addr pid: 4 connections pipelining 512 messages each
+  bin/load -mode tcp -addr "$2" -framing lf -size 64 -c 4 -m "$m_deep" -window 512 -pid "$3" -label "$1" \
+    -maxtime 60s >>"$results"
+}
+fair() { # label addr pid: one request/reply client while 4 connections pipeline 512 in flight
+  bin/load -mode tcp -addr "$2" -framing lf -size 64 -c 4 -m $((m_deep * 4)) -window 512 -maxtime 60s \
+    >/dev/null 2>&1 & flood=$!
+  sleep 1
+  bin/load -mode tcp -addr "$2" -framing lf -size 64 -c 1 -m "$m_light" -pid "$3" -label "$1" -maxtime 60s \
+    >>"$results"
+  kill "$flood" 2>/dev/null; wait "$flood" 2>/dev/null || true
+}
 udp() { # label addr pid senders messages
   bin/load -mode udp -addr "$2" -c "$4" -m "$5" -size 64 -pid "$3" -label "$1" -maxtime 60s >>"$results"
 }
@@ -73,6 +95,12 @@ for rep in $(seq 1 "$reps"); do
   warm=0; [ "$rep" = 1 ] && warm=full
   REPS=1 REP_START=$rep WARMUP=$warm ./suite.sh wireport 127.0.0.1:19000 "$wp" lf "$results"
   REPS=1 REP_START=$rep ./suite.sh go-ref 127.0.0.1:29000 "$golf" lf "$results"
+  REPS=1 REP_START=$rep WARMUP=$warm CASES="rr16 pipe16" ./suite.sh netty-ref 127.0.0.1:29200 "$netty" lf "$results"
+  for impl in "wireport 19000 $wp" "go-ref 29000 $golf" "netty-ref 29200 $netty"; do
+    set -- $impl
+    deep "$1|tcp-lf-pipe4x512|pin=none|rep=$rep" "127.0.0.1:$2" "$3"
+    fair "$1|tcp-lf-fair-rr1|pin=none|rep=$rep" "127.0.0.1:$2" "$3"
+  done
   REPS=1 REP_START=$rep WARMUP=$warm CASES="rr1 rr16 rr256" ./suite.sh wireport 127.0.0.1:19004 "$wp" len4 "$results"
   REPS=1 REP_START=$rep CASES="rr1 rr16 rr256" ./suite.sh go-ref 127.0.0.1:29004 "$golen" len4 "$results"
   for c in 1 16; do
@@ -93,5 +121,9 @@ if [ "${SKIP_HOLD:-0}" != 1 ]; then
   bin/load -mode tcp-hold -addr 127.0.0.1:29000 -framing lf -c 10000 -hold 10s -pid "$golf" \
     -label "go-ref|tcp-hold10k|pin=none|rep=1" >>"$results" || true
 fi
+# 1,000 connections that send empty frames and never read, with -Xmx512m: the service
+# must stay up with its heap bounded, and answer a new client.
+bin/soak deaf -addr 127.0.0.1:19000 -c 1000 -duration 20s -metrics http://127.0.0.1:18081/actuator/metrics -pid "$wp" \
+  -label wireport | tee "$out/deaf.jsonl" || true
 ./summarize.py "$results" | tee "$out/summary.md"
 "$root/bench/report.py" "$results" "$out"

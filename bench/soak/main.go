@@ -2,7 +2,8 @@
 // sends one message on each every few seconds, checks every acknowledgement, and prints
 // one JSON line a minute: messages sent, acknowledged and lost, connections dropped, and
 // the server's heap, threads and open file descriptors. Bounded by -duration; all
-// traffic goes to the address given, 127.0.0.1 by default.
+// traffic goes to the address given, 127.0.0.1 by default. `soak deaf [flags]` runs the
+// non-reading flood instead (deaf.go).
 package main
 
 import (
@@ -23,6 +24,10 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "deaf" {
+		deaf(os.Args[2:])
+		return
+	}
 	addr := flag.String("addr", "127.0.0.1:9080", "wireport TCP listener with lf framing")
 	conns := flag.Int("c", 10000, "connections to hold")
 	every := flag.Duration("every", 3*time.Second, "mean interval between two messages on one connection")
@@ -86,7 +91,7 @@ func main() {
 		line := map[string]any{"minute": minute, "sent": atomic.LoadInt64(&sent), "acked": atomic.LoadInt64(&acked),
 			"bad": atomic.LoadInt64(&bad), "dropped_connections": atomic.LoadInt64(&dropped),
 			"heap_used_mib": metric(*metrics, "jvm.memory.used?tag=area:heap") / (1 << 20),
-			"threads": metric(*metrics, "jvm.threads.live"), "fds": fds(*pid),
+			"threads":       metric(*metrics, "jvm.threads.live"), "fds": fds(*pid),
 			"elapsed_s": int(time.Since(start).Seconds())}
 		out, _ := json.Marshal(line)
 		fmt.Println(string(out))
@@ -129,11 +134,16 @@ func metric(base, name string) float64 {
 	return parsed.Measurements[0].Value
 }
 
-func fds(pid int) int {
+// proc names a file of the server's /proc entry; without a pid, none (reading it fails).
+func proc(pid int, name string) string {
 	if pid == 0 {
-		return -1
+		return ""
 	}
-	entries, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
+	return "/proc/" + strconv.Itoa(pid) + "/" + name
+}
+
+func fds(pid int) int {
+	entries, err := os.ReadDir(proc(pid, "fd"))
 	if err != nil {
 		return -1
 	}

@@ -141,6 +141,15 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 
 	private long discarded;
 
+	/** Traffic not yet counted in the listener's meters: counted once per read. */
+	private int messagesIn;
+
+	private long bytesIn;
+
+	private int repliesOut;
+
+	private long bytesOut;
+
 	/**
 	 * Runs on the channel's event loop, before the channel is active.
 	 */
@@ -179,7 +188,8 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 	private void dispatch(byte[] payload) {
 		this.framesTaken = true;
 		this.decodedAt = System.nanoTime();
-		this.connections.metrics().received(payload);
+		this.messagesIn++;
+		this.bytesIn += payload.length;
 		TcpListener listener = getListener();
 		this.handling = payload;
 		try {
@@ -219,7 +229,9 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 			return;
 		}
 		encode(reply);
-		this.connections.metrics().replied(reply, System.nanoTime() - this.decodedAt);
+		this.repliesOut++;
+		this.bytesOut += reply.length;
+		this.connections.metrics().handled(System.nanoTime() - this.decodedAt);
 		if (this.replies.readableBytes() >= REPLY_CHUNK) {
 			writeReplies();
 		}
@@ -246,9 +258,24 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 		}
 	}
 
+	/**
+	 * Sends the replies collected; the traffic is counted first, so that a client never
+	 * sees a reply before the meters count its message.
+	 */
 	private void flushReplies() {
+		countTraffic();
 		writeReplies();
 		this.context.flush();
+	}
+
+	private void countTraffic() {
+		if (this.messagesIn > 0 || this.repliesOut > 0) {
+			this.connections.metrics().traffic(this.messagesIn, this.bytesIn, this.repliesOut, this.bytesOut);
+			this.messagesIn = 0;
+			this.bytesIn = 0;
+			this.repliesOut = 0;
+			this.bytesOut = 0;
+		}
 	}
 
 	private void pause() {
@@ -334,6 +361,7 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 			case NONE -> {
 				this.ending = Ending.CLOSE;
 				cancelFrameTimer();
+				countTraffic();
 				writeReplies();
 				this.context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
 			}
@@ -393,6 +421,7 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 		if (this.context.pipeline().context(this.decoder) != null) {
 			this.context.pipeline().remove(this.decoder);
 		}
+		countTraffic();
 		encode(("ERROR " + reason).getBytes(StandardCharsets.UTF_8));
 		ByteBuf out = this.replies;
 		this.replies = null;
@@ -592,6 +621,7 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 
 		@Override
 		public void handlerRemoved(ChannelHandlerContext ctx) {
+			countTraffic();
 			notPaused();
 			cancelFrameTimer();
 			if (NettyTcpConnection.this.replies != null) {

@@ -87,14 +87,18 @@ final class TcpListenerMetrics {
 		return Counter.builder(name).description(description).tag("listener", listener).register(registry);
 	}
 
-	void received(byte[] payload) {
-		this.received.increment();
-		this.bytesReceived.increment(payload.length);
+	/**
+	 * Counts one connection's traffic since it was last counted: once per read, not per
+	 * message, so that pipelined messages cost the shared counters little.
+	 */
+	void traffic(int messages, long payloadBytes, int replies, long replyBytes) {
+		this.received.increment(messages);
+		this.bytesReceived.increment(payloadBytes);
+		this.replied.increment(replies);
+		this.bytesSent.increment(replyBytes);
 	}
 
-	void replied(byte[] reply, long handlingNanos) {
-		this.replied.increment();
-		this.bytesSent.increment(reply.length);
+	void handled(long handlingNanos) {
 		this.handling.record(handlingNanos, TimeUnit.NANOSECONDS);
 	}
 
