@@ -150,6 +150,8 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 
 	private long bytesOut;
 
+	private long handlingNanos;
+
 	/**
 	 * Runs on the channel's event loop, before the channel is active.
 	 */
@@ -231,7 +233,7 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 		encode(reply);
 		this.repliesOut++;
 		this.bytesOut += reply.length;
-		this.connections.metrics().handled(System.nanoTime() - this.decodedAt);
+		this.handlingNanos += System.nanoTime() - this.decodedAt;
 		if (this.replies.readableBytes() >= REPLY_CHUNK) {
 			writeReplies();
 		}
@@ -271,10 +273,12 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 	private void countTraffic() {
 		if (this.messagesIn > 0 || this.repliesOut > 0) {
 			this.connections.metrics().traffic(this.messagesIn, this.bytesIn, this.repliesOut, this.bytesOut);
+			this.connections.metrics().handled(this.repliesOut, this.handlingNanos);
 			this.messagesIn = 0;
 			this.bytesIn = 0;
 			this.repliesOut = 0;
 			this.bytesOut = 0;
+			this.handlingNanos = 0;
 		}
 	}
 

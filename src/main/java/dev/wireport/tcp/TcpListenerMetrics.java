@@ -4,12 +4,13 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import dev.wireport.framing.FrameException;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 
 /**
  * Every meter of one TCP listener, tagged {@code listener=<name>}. They are registered
@@ -26,7 +27,10 @@ final class TcpListenerMetrics {
 
 	final Counter bytesSent;
 
-	final Timer handling;
+	/** Messages answered and their handling time, summed per read into one timer. */
+	private final LongAdder handledMessages = new LongAdder();
+
+	private final LongAdder handlingNanos = new LongAdder();
 
 	final Counter opened;
 
@@ -53,7 +57,9 @@ final class TcpListenerMetrics {
 			.baseUnit("bytes")
 			.tag("listener", listener)
 			.register(registry);
-		this.handling = Timer.builder("wireport.tcp.messages.handling")
+		FunctionTimer
+			.builder("wireport.tcp.messages.handling", this, (metrics) -> metrics.handledMessages.sum(),
+					(metrics) -> metrics.handlingNanos.sum(), TimeUnit.NANOSECONDS)
 			.description("Time from a TCP message read whole to its reply written")
 			.tag("listener", listener)
 			.register(registry);
@@ -98,8 +104,13 @@ final class TcpListenerMetrics {
 		this.bytesSent.increment(replyBytes);
 	}
 
-	void handled(long handlingNanos) {
-		this.handling.record(handlingNanos, TimeUnit.NANOSECONDS);
+	/**
+	 * Adds the handling time of one read's messages: a timer fed once per read rather
+	 * than once per message, which cost 10 % of the pipelined profile.
+	 */
+	void handled(int messages, long nanos) {
+		this.handledMessages.add(messages);
+		this.handlingNanos.add(nanos);
 	}
 
 	void rejected(FrameException.Reason reason) {
