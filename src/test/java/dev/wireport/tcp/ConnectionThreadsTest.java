@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatException;
 @ExtendWith(OutputCaptureExtension.class)
 class ConnectionThreadsTest {
 
-	private static final String[] EPHEMERAL = { "--wireport.tcp.listeners[0].port=0",
-			"--wireport.tcp.listeners[1].port=0", "--wireport.udp.listeners[0].enabled=false" };
+	private static final String[] EPHEMERAL = { "--wireport.tcp.listeners.seed.port=0",
+			"--wireport.tcp.listeners.framed.enabled=false", "--wireport.udp.listeners.seed.enabled=false" };
 
 	@Test
 	void byDefaultEventLoopsServeTheConnectionsWithoutAThreadEach() throws Exception {
@@ -69,8 +69,9 @@ class ConnectionThreadsTest {
 	 * connections may still be ending.
 	 */
 	private static List<String> listenerThreadsWhileServing(String listener, String... arguments) throws Exception {
-		String[] named = Arrays.copyOf(arguments, arguments.length + 1);
-		named[arguments.length] = "--wireport.tcp.listeners[1].name=" + listener;
+		String[] named = Arrays.copyOf(arguments, arguments.length + 2);
+		named[arguments.length] = "--wireport.tcp.listeners." + listener + ".port=0";
+		named[arguments.length + 1] = "--wireport.tcp.listeners." + listener + ".framing=lf";
 		try (ConfigurableApplicationContext context = start(named);
 				WireClient client = new WireClient(context.getBean(TcpListeners.class).port(listener))) {
 			client.write("probe\n");
