@@ -33,9 +33,8 @@ import org.springframework.validation.annotation.Validated;
  * ({@code wireport.tcp.listeners.framed.port}) that any property source can set alone;
  * the default listeners come from the jar's {@code application.yml}.
  *
- * @param listeners the listeners by name (letters, digits, {@code -} and {@code _}): the
- * name is used in logs, metrics and health; the jar defines {@code seed} and
- * {@code framed}
+ * @param listeners the listeners, keyed by a name of letters, digits, dashes and
+ * underscores that logs, metrics and health use; the jar defines seed and framed
  * @param drainTimeout how long shutdown waits for connections to finish the messages they
  * already sent
  * @param connectionThreads what threads serve the connections: event-loop (default, a few

@@ -28,8 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * listener is keyed by its name, so {@code --wireport.udp.listeners.seed.port=0} moves
  * the default listener and keeps its other settings; {@code enabled=false} removes one.
  *
- * @param listeners the listeners by name (letters, digits, {@code -} and {@code _}): the
- * name is used in logs, metrics and health; the jar defines {@code seed}
+ * @param listeners the listeners, keyed by a name of letters, digits, dashes and
+ * underscores that logs, metrics and health use; the jar defines seed
  */
 @Validated
 @ConfigurationProperties(prefix = "wireport.udp", ignoreUnknownFields = false)
