@@ -2,6 +2,7 @@ package dev.wireport.tcp;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,7 +56,7 @@ public record TcpProperties(
 
 	public TcpProperties {
 		// By name: the order of a map merged from several sources says nothing.
-		listeners = (listeners != null) ? new TreeMap<>(listeners) : Map.of();
+		listeners = Collections.unmodifiableSortedMap((listeners != null) ? new TreeMap<>(listeners) : new TreeMap<>());
 		if (drainTimeout.isNegative()) {
 			throw new InvalidConfigurationPropertyValueException("wireport.tcp.drain-timeout", drainTimeout,
 					"must not be negative");

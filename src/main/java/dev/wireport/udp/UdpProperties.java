@@ -1,6 +1,7 @@
 package dev.wireport.udp;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,7 +47,7 @@ public record UdpProperties(Map<@Pattern(regexp = NamedListeners.NAME,
 
 	public UdpProperties {
 		// By name: the order of a map merged from several sources says nothing.
-		listeners = (listeners != null) ? new TreeMap<>(listeners) : Map.of();
+		listeners = Collections.unmodifiableSortedMap((listeners != null) ? new TreeMap<>(listeners) : new TreeMap<>());
 	}
 
 	/**
