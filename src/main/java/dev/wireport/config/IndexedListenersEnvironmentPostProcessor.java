@@ -1,6 +1,8 @@
 package dev.wireport.config;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -10,14 +12,18 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * Refuses the listener properties of old, which addressed listeners by list index
  * ({@code wireport.tcp.listeners[1].port}, {@code WIREPORT_TCP_LISTENERS_1_PORT}). Bound
  * to the map of listeners by name, an index would silently become a listener named
- * {@code 1}; instead start-up fails, naming the property and its new spelling.
+ * {@code 1}; instead start-up fails, naming the property (or the environment variable)
+ * and its new spelling.
  */
 class IndexedListenersEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -48,20 +54,29 @@ class IndexedListenersEnvironmentPostProcessor implements EnvironmentPostProcess
 	private static void refuse(ConfigurationPropertySource source, ConfigurationPropertyName listeners,
 			List<String> names, ConfigurationPropertyName name) {
 		int position = listeners.getNumberOfElements();
-		int index = Integer.parseInt(name.getElement(position, ConfigurationPropertyName.Form.ORIGINAL));
+		String index = name.getElement(position, ConfigurationPropertyName.Form.ORIGINAL);
 		ConfigurationProperty property = source.getConfigurationProperty(name);
-		String listener = (index < names.size()) ? names.get(index) : "<name>";
-		StringBuilder rest = new StringBuilder();
+		Origin origin = (property != null) ? property.getOrigin() : null;
+		String listener = (Integer.parseInt(index) < names.size()) ? names.get(Integer.parseInt(index)) : "<name>";
+		List<String> rest = new ArrayList<>();
 		for (int i = position + 1; i < name.getNumberOfElements(); i++) {
-			rest.append('.').append(name.getElement(i, ConfigurationPropertyName.Form.ORIGINAL));
+			rest.add(name.getElement(i, ConfigurationPropertyName.Form.ORIGINAL));
 		}
-		if (rest.toString().equals(".name") && property != null) {
+		if (rest.equals(List.of("name")) && property != null) {
 			// The name it gave is the key now.
 			listener = String.valueOf(property.getValue());
-			rest = new StringBuilder(".port");
+			rest = List.of("port");
 		}
-		throw new IndexedListenerPropertyException(name.toString(), listeners + "." + listener + rest,
-				(property != null) ? property.getOrigin() : null);
+		if (origin instanceof PropertySourceOrigin from
+				&& from.getPropertySource() instanceof SystemEnvironmentPropertySource) {
+			// Spelled as it was set: Boot's reading of a variable loses its dashes.
+			String prefix = listeners.toString().toUpperCase(Locale.ROOT).replace('.', '_') + "_";
+			throw new IndexedListenerPropertyException(from.getPropertyName(),
+					prefix + listener.toUpperCase(Locale.ROOT) + "_" + String.join("_", rest).toUpperCase(Locale.ROOT),
+					origin);
+		}
+		throw new IndexedListenerPropertyException(name.toString(),
+				listeners + "." + listener + "." + String.join(".", rest), origin);
 	}
 
 	@Override

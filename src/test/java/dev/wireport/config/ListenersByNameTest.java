@@ -15,6 +15,8 @@ import dev.wireport.tcp.TcpListenerSettings;
 import dev.wireport.tcp.TcpProperties;
 import dev.wireport.udp.UdpListenerSettings;
 import dev.wireport.udp.UdpProperties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -23,6 +25,8 @@ import org.yaml.snakeyaml.Yaml;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -40,6 +44,7 @@ import static org.assertj.core.api.Assertions.tuple;
  * one, over the listeners the jar's {@code application.yml} defines, and leaves the
  * others as they are; the indexed form of old is refused, whichever way it comes.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ListenersByNameTest {
 
 	@TempDir
@@ -91,19 +96,40 @@ class ListenersByNameTest {
 	@ParameterizedTest
 	@EnumSource
 	void theIndexedFormIsRefusedWithItsNewSpelling(Way way) {
+		String expected = (way != Way.ENVIRONMENT_VARIABLE)
+				? "wireport.tcp.listeners[0].port is no longer supported: listeners are keyed by name, "
+						+ "e.g. wireport.tcp.listeners.seed.port"
+				: "WIREPORT_TCP_LISTENERS_0_PORT is no longer supported: listeners are keyed by name, "
+						+ "e.g. WIREPORT_TCP_LISTENERS_SEED_PORT";
 		assertThatExceptionOfType(IndexedListenerPropertyException.class)
 			.isThrownBy(() -> start(way, Map.of("wireport.tcp.listeners[0].port", 9001)).close())
-			.withMessage("wireport.tcp.listeners[0].port is no longer supported: listeners are keyed by name, "
-					+ "e.g. wireport.tcp.listeners.seed.port");
+			.withMessage(expected);
+	}
+
+	@Test
+	void theStartUpReportShowsWhereAnIndexWasSetAndWhatToSetInstead(CapturedOutput output) {
+		assertThatException()
+			.isThrownBy(() -> start(Way.ENVIRONMENT_VARIABLE, Map.of("wireport.tcp.listeners[1].max-frame-size", "1KB"))
+				.close());
+
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("WIREPORT_TCP_LISTENERS_1_MAX_FRAME_SIZE is no longer supported: listeners are keyed by name, "
+					+ "e.g. WIREPORT_TCP_LISTENERS_FRAMED_MAX_FRAME_SIZE (set by System Environment Property "
+					+ "\"WIREPORT_TCP_LISTENERS_1_MAX_FRAME_SIZE\")")
+			.contains("Set WIREPORT_TCP_LISTENERS_FRAMED_MAX_FRAME_SIZE instead");
 	}
 
 	@ParameterizedTest
 	@EnumSource
 	void anIndexedNameIsRefusedWithTheKeyItBecomes(Way way) {
+		String expected = (way != Way.ENVIRONMENT_VARIABLE)
+				? "wireport.udp.listeners[0].name is no longer supported: listeners are keyed by name, "
+						+ "e.g. wireport.udp.listeners.telemetry.port"
+				: "WIREPORT_UDP_LISTENERS_0_NAME is no longer supported: listeners are keyed by name, "
+						+ "e.g. WIREPORT_UDP_LISTENERS_TELEMETRY_PORT";
 		assertThatExceptionOfType(IndexedListenerPropertyException.class)
 			.isThrownBy(() -> start(way, Map.of("wireport.udp.listeners[0].name", "telemetry")).close())
-			.withMessage("wireport.udp.listeners[0].name is no longer supported: listeners are keyed by name, "
-					+ "e.g. wireport.udp.listeners.telemetry.port");
+			.withMessage(expected);
 	}
 
 	@ParameterizedTest
@@ -186,11 +212,11 @@ class ListenersByNameTest {
 	}
 
 	/**
-	 * Spring Boot's environment variable for a property: upper case, dots and brackets as
-	 * underscores, dashes removed.
+	 * The environment variable for a property as people write it: upper case, dots,
+	 * dashes and brackets as underscores.
 	 */
 	private static String variable(String property) {
-		return property.replace("-", "").replaceAll("[.\\[\\]]+", "_").replaceAll("_$", "").toUpperCase(Locale.ROOT);
+		return property.replaceAll("[-.\\[\\]]+", "_").replaceAll("_$", "").toUpperCase(Locale.ROOT);
 	}
 
 	enum Way {
