@@ -21,7 +21,7 @@ COPY --from=build /extracted/application/ ./
 # An AOT cache from a training run that starts the context and exits (Java 25, JEP 514/515):
 # classes come loaded and linked, which shortens start-up (see docs/deployment.md).
 RUN java -XX:AOTCacheOutput=/app/wireport.aot -Dspring.context.exit=onRefresh \
-      -Dwireport.tcp.listeners[0].port=0 -Dwireport.tcp.listeners[1].port=0 -Dwireport.udp.listeners[0].port=0 \
+      -Dwireport.tcp.listeners.seed.port=0 -Dwireport.tcp.listeners.framed.port=0 -Dwireport.udp.listeners.seed.port=0 \
       -Dserver.port=0 -Dmanagement.server.port=0 -jar wireport.jar
 USER 10001:10001
 EXPOSE 8080/tcp 8081/tcp 9000/tcp 9080/tcp 8090/udp

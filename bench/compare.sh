@@ -50,12 +50,12 @@ wait_port() { # port: bounded wait until something listens
 # sender is 127.0.0.1, one source), -Xmx512m as the memory target says.
 # shellcheck disable=SC2086
 $java -Xmx512m ${JAVA_OPTS:-} -jar "$root/target/wireport.jar" --server.port=18080 --management.server.port=18081 \
-  --wireport.tcp.listeners[0].port=19000 --wireport.tcp.listeners[0].framing=lf --wireport.tcp.listeners[0].name=lf \
-  --wireport.tcp.listeners[1].port=19004 --wireport.tcp.listeners[1].framing=length-header-4 \
-  --wireport.tcp.listeners[1].name=len4 \
-  --wireport.tcp.listeners[1].max-connections=20000 --wireport.tcp.listeners[0].max-connections=20000 \
-  --wireport.udp.listeners[0].port=18090 \
-  --wireport.udp.listeners[0].reply-rate=100000000 --wireport.udp.listeners[0].reply-burst=100000000 \
+  --wireport.tcp.listeners.seed.enabled=false --wireport.tcp.listeners.framed.enabled=false \
+  --wireport.tcp.listeners.lf.port=19000 --wireport.tcp.listeners.lf.framing=lf \
+  --wireport.tcp.listeners.len4.port=19004 --wireport.tcp.listeners.len4.framing=length-header-4 \
+  --wireport.tcp.listeners.len4.max-connections=20000 --wireport.tcp.listeners.lf.max-connections=20000 \
+  --wireport.udp.listeners.seed.port=18090 \
+  --wireport.udp.listeners.seed.reply-rate=100000000 --wireport.udp.listeners.seed.reply-burst=100000000 \
   ${WIREPORT_ARGS:-} >"$out/wireport.log" 2>&1 &
 wp=$!; pids+=("$wp")
 "$tools/bin/ref-tcpserver" -framing lf -addr 127.0.0.1:29000 & golf=$!; pids+=("$golf")

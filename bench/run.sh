@@ -19,11 +19,11 @@ printf 'case\trep\tmsg_per_s\tp50_us\tp99_us\tp999_us\n' >"$runs"
 
 # shellcheck disable=SC2086
 $java -Xmx512m ${JAVA_OPTS:-} -jar "$jar" --server.port=0 --management.server.port=0 \
-  --wireport.tcp.listeners[0].name=lf --wireport.tcp.listeners[0].port=19000 --wireport.tcp.listeners[0].framing=lf \
-  --wireport.tcp.listeners[1].name=len4 --wireport.tcp.listeners[1].port=19004 \
-  --wireport.tcp.listeners[1].framing=length-header-4 \
-  --wireport.udp.listeners[0].port=18090 \
-  --wireport.udp.listeners[0].reply-rate=100000000 --wireport.udp.listeners[0].reply-burst=100000000 \
+  --wireport.tcp.listeners.seed.enabled=false --wireport.tcp.listeners.framed.enabled=false \
+  --wireport.tcp.listeners.lf.port=19000 --wireport.tcp.listeners.lf.framing=lf \
+  --wireport.tcp.listeners.len4.port=19004 --wireport.tcp.listeners.len4.framing=length-header-4 \
+  --wireport.udp.listeners.seed.port=18090 \
+  --wireport.udp.listeners.seed.reply-rate=100000000 --wireport.udp.listeners.seed.reply-burst=100000000 \
   >"$out/wireport.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT

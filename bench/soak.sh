@@ -18,10 +18,10 @@ command -v go >/dev/null || { apt-get update -qq && apt-get install -y -qq golan
 (cd "$root/bench/soak" && GOFLAGS=-mod=mod GOPROXY=off CGO_ENABLED=0 go build -o "$out/soak" .)
 
 $java -Xmx512m -jar "$root/target/wireport.jar" --server.port=18080 --management.server.port=18081 \
-  --wireport.tcp.listeners[0].port=19000 --wireport.tcp.listeners[1].port=19080 \
-  --wireport.tcp.listeners[1].log-level=off --wireport.tcp.listeners[1].max-connections=20000 \
-  --wireport.udp.listeners[0].port=18090 --wireport.udp.listeners[0].log-level=off \
-  --wireport.udp.listeners[0].reply-rate=100000000 --wireport.udp.listeners[0].reply-burst=100000000 \
+  --wireport.tcp.listeners.seed.port=19000 --wireport.tcp.listeners.framed.port=19080 \
+  --wireport.tcp.listeners.framed.log-level=off --wireport.tcp.listeners.framed.max-connections=20000 \
+  --wireport.udp.listeners.seed.port=18090 --wireport.udp.listeners.seed.log-level=off \
+  --wireport.udp.listeners.seed.reply-rate=100000000 --wireport.udp.listeners.seed.reply-burst=100000000 \
   >"$out/wireport.log" 2>&1 &
 wp=$!
 trap 'kill $wp 2>/dev/null || true; wait 2>/dev/null || true' EXIT

@@ -27,8 +27,8 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 
-{{- /* The service's own defaults come at list indexes 0 and 1 (TCP) and 0 (UDP); indexes the
-values leave out are switched off so that the pod runs exactly the listeners listed here. */}}
+{{- /* The service's own listeners (tcp seed and framed, udp seed) that the values leave out
+are switched off, so that the pod runs exactly the listeners listed here. */}}
 {{- define "wireport.applicationYaml" -}}
 server:
   port: {{ .Values.http.port }}
@@ -42,37 +42,39 @@ wireport:
   tcp:
     drain-timeout: {{ .Values.tcp.drainTimeout | quote }}
     listeners:
-    {{- range .Values.tcp.listeners }}
-      - name: {{ .name | quote }}
-        port: {{ .port }}
-        framing: {{ .framing | quote }}
-        max-frame-size: {{ .maxFrameSize | default $.Values.tcp.maxFrameSize | quote }}
-        idle-timeout: {{ .idleTimeout | default $.Values.tcp.idleTimeout | quote }}
-        frame-timeout: {{ .frameTimeout | default $.Values.tcp.frameTimeout | quote }}
-        write-timeout: {{ .writeTimeout | default $.Values.tcp.writeTimeout | quote }}
-        max-connections: {{ .maxConnections | default $.Values.tcp.maxConnections }}
-        log-level: {{ .logLevel | default $.Values.tcp.logLevel | quote }}
+    {{- range $name, $listener := .Values.tcp.listeners }}
+      {{ $name }}:
+        port: {{ $listener.port }}
+        framing: {{ $listener.framing | quote }}
+        max-frame-size: {{ $listener.maxFrameSize | default $.Values.tcp.maxFrameSize | quote }}
+        idle-timeout: {{ $listener.idleTimeout | default $.Values.tcp.idleTimeout | quote }}
+        frame-timeout: {{ $listener.frameTimeout | default $.Values.tcp.frameTimeout | quote }}
+        write-timeout: {{ $listener.writeTimeout | default $.Values.tcp.writeTimeout | quote }}
+        max-connections: {{ $listener.maxConnections | default $.Values.tcp.maxConnections }}
+        log-level: {{ $listener.logLevel | default $.Values.tcp.logLevel | quote }}
         {{- /* hasKey, not default: 0 (no limit) is a value of its own. */}}
-        log-rate: {{ hasKey . "logRate" | ternary .logRate $.Values.tcp.logRate }}
-        {{- with .reply }}
+        log-rate: {{ hasKey $listener "logRate" | ternary $listener.logRate $.Values.tcp.logRate }}
+        {{- with $listener.reply }}
         reply: {{ . | quote }}
         {{- end }}
     {{- end }}
-    {{- range $i := until 2 }}
-    {{- if ge $i (len $.Values.tcp.listeners) }}
-      - enabled: false
+    {{- range $name := list "seed" "framed" }}
+    {{- if not (hasKey $.Values.tcp.listeners $name) }}
+      {{ $name }}:
+        enabled: false
     {{- end }}
     {{- end }}
   udp:
     listeners:
-    {{- range .Values.udp.listeners }}
-      - name: {{ .name | quote }}
-        port: {{ .port }}
-        {{- with .reply }}
+    {{- range $name, $listener := .Values.udp.listeners }}
+      {{ $name }}:
+        port: {{ $listener.port }}
+        {{- with $listener.reply }}
         reply: {{ . | quote }}
         {{- end }}
     {{- end }}
-    {{- if eq (len .Values.udp.listeners) 0 }}
-      - enabled: false
+    {{- if not (hasKey .Values.udp.listeners "seed") }}
+      seed:
+        enabled: false
     {{- end }}
 {{- end }}

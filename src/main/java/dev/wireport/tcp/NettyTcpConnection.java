@@ -23,6 +23,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.DuplexChannel;
@@ -124,6 +125,9 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 
 	/** Set when shutdown asked the connection to end after what the peer sent. */
 	private boolean draining;
+
+	/** Whether the last read filled its buffer: the socket may hold more. */
+	private boolean lastReadFilled;
 
 	/** Whether a frame was taken whole since the read began. */
 	private boolean framesTaken;
@@ -468,9 +472,21 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 		this.channel.eventLoop().execute(() -> withContext(() -> {
 			if (this.ending == Ending.NONE && isOpen()) {
 				this.draining = true;
-				((DuplexChannel) this.channel).shutdownInput();
+				endInputIfRead();
 			}
 		}));
+	}
+
+	/**
+	 * Draining, shuts the input down once the socket seems read to its end (the last read
+	 * did not fill its buffer): the read that then meets the end of the input takes any
+	 * last bytes and ends the connection. Not sooner, because on the NIO transport the
+	 * JDK discards what the socket still holds when its input is shut down.
+	 */
+	private void endInputIfRead() {
+		if (this.draining && this.ending == Ending.NONE && !this.paused && !this.lastReadFilled) {
+			((DuplexChannel) this.channel).shutdownInput();
+		}
 	}
 
 	private void event(Object event) {
@@ -671,9 +687,13 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 		public void channelReadComplete(ChannelHandlerContext ctx) {
 			enterContext();
 			try {
+				RecvByteBufAllocator.Handle read = ctx.channel().unsafe().recvBufAllocHandle();
+				NettyTcpConnection.this.lastReadFilled = read.lastBytesRead() > 0
+						&& read.lastBytesRead() >= read.attemptedBytesRead();
 				if (NettyTcpConnection.this.ending == Ending.NONE) {
 					flushReplies();
 					watchUnfinishedFrame();
+					endInputIfRead();
 				}
 			}
 			finally {

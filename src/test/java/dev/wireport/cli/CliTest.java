@@ -26,11 +26,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Each client command, run as a child process against a service started by the test.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "wireport.tcp.listeners[0].port=0", "wireport.tcp.listeners[1].port=0",
-				"wireport.tcp.listeners[2].name=echo", "wireport.tcp.listeners[2].port=0",
-				"wireport.tcp.listeners[2].framing=lf", "wireport.tcp.listeners[2].reply=echo",
-				"wireport.udp.listeners[0].port=0", "wireport.udp.listeners[0].reply-rate=1000000",
-				"wireport.udp.listeners[0].reply-burst=1000000" })
+		properties = { "wireport.tcp.listeners.seed.port=0", "wireport.tcp.listeners.framed.port=0",
+				"wireport.tcp.listeners.echo.port=0", "wireport.tcp.listeners.echo.framing=lf",
+				"wireport.tcp.listeners.echo.reply=echo", "wireport.udp.listeners.seed.port=0",
+				"wireport.udp.listeners.seed.reply-rate=1000000", "wireport.udp.listeners.seed.reply-burst=1000000" })
 class CliTest {
 
 	private static final String ACK = "server接收消息成功";

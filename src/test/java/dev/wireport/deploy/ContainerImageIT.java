@@ -32,7 +32,7 @@ class ContainerImageIT {
 		// Testcontainers maps TCP ports only; the UDP port gets a random host port here.
 		.withCreateContainerCmdModifier(
 				(command) -> command.getHostConfig().withPortBindings(new PortBinding(Ports.Binding.empty(), UDP)))
-		.withEnv("WIREPORT_UDP_LISTENERS_0_REPLY_RATE", "1000")
+		.withEnv("WIREPORT_UDP_LISTENERS_SEED_REPLY_RATE", "1000")
 		.waitingFor(Wait.forHttp("/readyz").forPort(8080).withStartupTimeout(Duration.ofMinutes(10)));
 
 	@Test

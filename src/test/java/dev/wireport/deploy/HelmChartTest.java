@@ -46,13 +46,13 @@ class HelmChartTest {
 	@Test
 	void defaultValuesRenderTheServicesOwnDefaults() throws Exception {
 		List<Map<String, Object>> manifests = render();
-		TcpProperties serviceDefaults = new Binder().bindOrCreate("wireport.tcp", TcpProperties.class);
+		TcpProperties serviceDefaults = bind("wireport.tcp", TcpProperties.class, applicationYml());
 		List<TcpListenerSettings> defaults = serviceDefaults.listenerSettings();
 
-		TcpProperties rendered = bind(applicationYaml(manifests), "wireport.tcp", TcpProperties.class);
+		TcpProperties rendered = bindRendered(manifests, "wireport.tcp", TcpProperties.class);
 		assertThat(rendered.drainTimeout()).isEqualTo(serviceDefaults.drainTimeout());
 		IoProperties ioDefaults = new Binder().bindOrCreate("wireport.io", IoProperties.class);
-		assertThat(bind(applicationYaml(manifests), "wireport.io", IoProperties.class)).isEqualTo(ioDefaults);
+		assertThat(bindRendered(manifests, "wireport.io", IoProperties.class)).isEqualTo(ioDefaults);
 		assertThat(rendered.listenerSettings())
 			.extracting(TcpListenerSettings::name, TcpListenerSettings::port, TcpListenerSettings::framing,
 					TcpListenerSettings::maxFrameSize, TcpListenerSettings::idleTimeout,
@@ -64,8 +64,9 @@ class HelmChartTest {
 						listener.maxConnections(), listener.logRate()))
 				.toList());
 
-		List<UdpListenerSettings> udpDefaults = new UdpProperties(List.of()).listenerSettings();
-		assertThat(bind(applicationYaml(manifests), "wireport.udp", UdpProperties.class).listenerSettings())
+		List<UdpListenerSettings> udpDefaults = bind("wireport.udp", UdpProperties.class, applicationYml())
+			.listenerSettings();
+		assertThat(bindRendered(manifests, "wireport.udp", UdpProperties.class).listenerSettings())
 			.extracting(UdpListenerSettings::name, UdpListenerSettings::port)
 			.containsExactlyElementsOf(
 					udpDefaults.stream().map((listener) -> tuple(listener.name(), listener.port())).toList());
@@ -82,7 +83,7 @@ class HelmChartTest {
 		assertThat(containerPorts).containsEntry("http", 8080)
 			.containsEntry("management", (Integer) path(service, "management.server.port"));
 		assertThat(ports(list(path(manifest(manifests, "Service"), "spec.ports")), "port"))
-			.containsAllEntriesOf(Map.of("http", 8080, "tcp-seed", 9000, "tcp-framed", 9080));
+			.containsAllEntriesOf(Map.of("http", 8080, "tcp-seed", 9000, "tcp-framed", 9080, "udp-seed", 8090));
 
 		assertThat(path(container, "livenessProbe.httpGet.path")).isEqualTo("/livez");
 		assertThat(path(container, "startupProbe.httpGet.path")).isEqualTo("/livez");
@@ -96,14 +97,14 @@ class HelmChartTest {
 	void nonDefaultValuesRenderExactlyTheListedListeners() throws Exception {
 		List<Map<String, Object>> manifests = render("-f", "helm/ci/custom-values.yaml");
 
-		TcpProperties rendered = bind(applicationYaml(manifests), "wireport.tcp", TcpProperties.class);
+		TcpProperties rendered = bindRendered(manifests, "wireport.tcp", TcpProperties.class);
 		assertThat(rendered.listenerSettings()).singleElement().satisfies((listener) -> {
 			assertThat(listener.name()).isEqualTo("devices");
 			assertThat(listener.port()).isEqualTo(7000);
 			assertThat(listener.framing()).isEqualTo(Framing.LENGTH_HEADER_4);
 			assertThat(listener.maxFrameSize()).isEqualTo(1024 * 1024);
 		});
-		assertThat(bind(applicationYaml(manifests), "wireport.udp", UdpProperties.class).listenerSettings())
+		assertThat(bindRendered(manifests, "wireport.udp", UdpProperties.class).listenerSettings())
 			.extracting(UdpListenerSettings::name, UdpListenerSettings::port, UdpListenerSettings::reply)
 			.containsExactly(tuple("seed", 8090, ReplyMode.ACK), tuple("telemetry", 8091, ReplyMode.ECHO));
 		assertThat(path(manifest(manifests, "Service"), "spec.type")).isEqualTo("LoadBalancer");
@@ -156,16 +157,36 @@ class HelmChartTest {
 		return (String) path(manifest(manifests, "ConfigMap"), "data.application.yaml");
 	}
 
-	private static <T> T bind(String yaml, String prefix, Class<T> type) throws IOException {
-		List<PropertySource<?>> sources = new YamlPropertySourceLoader().load("rendered",
-				new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
+	/**
+	 * Binds configuration files the way the service does, the first file overriding the
+	 * others.
+	 */
+	private static <T> T bind(String prefix, Class<T> type, String... yamls) throws IOException {
+		List<PropertySource<?>> sources = new ArrayList<>();
+		for (String yaml : yamls) {
+			sources.addAll(new YamlPropertySourceLoader().load("file " + sources.size(),
+					new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8))));
+		}
 		return new Binder(ConfigurationPropertySources.from(sources)).bind(prefix, type).get();
 	}
 
+	/**
+	 * The pod's listeners: the chart's configuration over the service's own.
+	 */
+	private static <T> T bindRendered(List<Map<String, Object>> manifests, String prefix, Class<T> type)
+			throws IOException {
+		return bind(prefix, type, applicationYaml(manifests), applicationYml());
+	}
+
 	private static Map<String, Object> application() throws IOException {
-		try (var in = new ClassPathResource("application.yml").getInputStream()) {
-			return map(new Yaml().load(in));
-		}
+		return map(new Yaml().load(applicationYml()));
+	}
+
+	/**
+	 * The service's own configuration file, which holds the default listeners.
+	 */
+	private static String applicationYml() throws IOException {
+		return new ClassPathResource("application.yml").getContentAsString(StandardCharsets.UTF_8);
 	}
 
 	private static Map<String, Object> manifest(List<Map<String, Object>> manifests, String kind) {

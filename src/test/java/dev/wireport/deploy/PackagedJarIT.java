@@ -51,12 +51,15 @@ class PackagedJarIT {
 		Path jar = Path.of("target", "wireport.jar");
 		assertThat(jar).as("the packaged jar (mvn package)").exists();
 		this.httpPort = freePort();
-		this.service = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-				jar.toString(), "--server.port=" + this.httpPort, "--management.server.port=" + freePort(),
-				"--wireport.tcp.listeners[0].port=0", "--wireport.tcp.listeners[1].port=0",
-				"--wireport.tcp.listeners[1].log-level=off", "--wireport.udp.listeners[0].port=0")
-			.redirectErrorStream(true)
-			.start();
+		ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-jar", jar.toString(), "--server.port=" + this.httpPort, "--management.server.port=" + freePort(),
+				"--wireport.tcp.listeners.framed.log-level=off");
+		// Each sets one field of one listener: framed takes its port from here, its log
+		// level from the argument above and its framing from the jar's own file.
+		builder.environment().put("WIREPORT_TCP_LISTENERS_SEED_PORT", "0");
+		builder.environment().put("WIREPORT_TCP_LISTENERS_FRAMED_PORT", "0");
+		builder.environment().put("WIREPORT_UDP_LISTENERS_SEED_PORT", "0");
+		this.service = builder.redirectErrorStream(true).start();
 		CompletableFuture.delayedExecutor(120, TimeUnit.SECONDS).execute(this.service::destroyForcibly);
 		BufferedReader output = new BufferedReader(
 				new InputStreamReader(this.service.getInputStream(), StandardCharsets.UTF_8));

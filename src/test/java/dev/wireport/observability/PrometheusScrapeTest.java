@@ -36,10 +36,10 @@ import static org.awaitility.Awaitility.await;
  * traffic sent.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "wireport.tcp.listeners[0].port=0", "wireport.tcp.listeners[1].port=0",
-				"wireport.tcp.listeners[1].max-frame-size=16B", "wireport.tcp.listeners[1].log-level=off",
-				"wireport.udp.listeners[0].port=0", "wireport.udp.listeners[0].max-datagram-size=32B",
-				"wireport.udp.listeners[0].reply-burst=3", "wireport.udp.listeners[0].reply-rate=0.01" })
+		properties = { "wireport.tcp.listeners.seed.port=0", "wireport.tcp.listeners.framed.port=0",
+				"wireport.tcp.listeners.framed.max-frame-size=16B", "wireport.tcp.listeners.framed.log-level=off",
+				"wireport.udp.listeners.seed.port=0", "wireport.udp.listeners.seed.max-datagram-size=32B",
+				"wireport.udp.listeners.seed.reply-burst=3", "wireport.udp.listeners.seed.reply-rate=0.01" })
 class PrometheusScrapeTest {
 
 	private final HttpClient http = HttpClient.newHttpClient();

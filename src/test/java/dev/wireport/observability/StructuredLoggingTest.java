@@ -32,8 +32,8 @@ class StructuredLoggingTest {
 		Process service = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
 				System.getProperty("java.class.path"), WireportApplication.class.getName(),
 				"--logging.structured.format.console=ecs", "--spring.main.web-application-type=none",
-				"--wireport.tcp.listeners[0].port=0", "--wireport.tcp.listeners[1].port=0",
-				"--wireport.udp.listeners[0].port=0")
+				"--wireport.tcp.listeners.seed.port=0", "--wireport.tcp.listeners.framed.port=0",
+				"--wireport.udp.listeners.seed.port=0")
 			.redirectErrorStream(true)
 			.start();
 		// Bounds every wait below: a stopped child ends its output, and the reads with

@@ -35,13 +35,12 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
-		properties = { "wireport.tcp.listeners[0].port=0", "wireport.tcp.listeners[1].port=0",
-				"wireport.tcp.listeners[2].name=guarded", "wireport.tcp.listeners[2].port=0",
-				"wireport.tcp.listeners[2].framing=lf", "wireport.tcp.listeners[2].reply=echo",
-				"wireport.tcp.listeners[2].frame-timeout=500ms", "wireport.tcp.listeners[2].idle-timeout=10s",
-				"wireport.tcp.listeners[2].write-timeout=1s", "wireport.tcp.listeners[3].name=chatty",
-				"wireport.tcp.listeners[3].port=0", "wireport.tcp.listeners[3].framing=lf",
-				"wireport.tcp.listeners[3].log-rate=0" })
+		properties = { "wireport.tcp.listeners.seed.port=0", "wireport.tcp.listeners.framed.port=0",
+				"wireport.tcp.listeners.guarded.port=0", "wireport.tcp.listeners.guarded.framing=lf",
+				"wireport.tcp.listeners.guarded.reply=echo", "wireport.tcp.listeners.guarded.frame-timeout=500ms",
+				"wireport.tcp.listeners.guarded.idle-timeout=10s", "wireport.tcp.listeners.guarded.write-timeout=1s",
+				"wireport.tcp.listeners.chatty.port=0", "wireport.tcp.listeners.chatty.framing=lf",
+				"wireport.tcp.listeners.chatty.log-rate=0" })
 class TcpFaultsTest {
 
 	private static final FrameCodec LF = Framing.LF.codec(1024);

@@ -32,11 +32,10 @@ import static org.awaitility.Awaitility.await;
  * is served on once the peer reads again.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
-		properties = { "wireport.io.threads=1", "wireport.tcp.listeners[0].port=0", "wireport.tcp.listeners[1].port=0",
-				"wireport.tcp.listeners[1].log-level=off", "wireport.tcp.listeners[2].name=mirror",
-				"wireport.tcp.listeners[2].port=0", "wireport.tcp.listeners[2].framing=lf",
-				"wireport.tcp.listeners[2].reply=echo", "wireport.tcp.listeners[2].write-timeout=0",
-				"wireport.tcp.listeners[2].log-level=off" })
+		properties = { "wireport.io.threads=1", "wireport.tcp.listeners.framed.log-level=off",
+				"wireport.tcp.listeners.mirror.port=0", "wireport.tcp.listeners.mirror.framing=lf",
+				"wireport.tcp.listeners.mirror.reply=echo", "wireport.tcp.listeners.mirror.write-timeout=0",
+				"wireport.tcp.listeners.mirror.log-level=off" })
 class TcpFlowControlTest {
 
 	private static final FrameCodec LF = Framing.LF.codec(1024);

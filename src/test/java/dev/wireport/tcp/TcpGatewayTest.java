@@ -54,25 +54,22 @@ class TcpGatewayTest {
 
 	@DynamicPropertySource
 	static void listeners(DynamicPropertyRegistry registry) {
-		registry.add("wireport.tcp.listeners[0].port", () -> 0);
-		registry.add("wireport.tcp.listeners[1].port", () -> 0);
-		int index = 2;
+		registry.add("wireport.tcp.listeners.seed.port", () -> 0);
+		registry.add("wireport.tcp.listeners.framed.port", () -> 0);
 		for (Framing framing : Framing.values()) {
-			listener(registry, index++, "echo-" + framing.configName(), framing.configName(), "echo");
+			listener(registry, "echo-" + framing.configName(), framing.configName(), "echo");
 		}
-		listener(registry, index, "limited", "lf", "ack");
-		registry.add("wireport.tcp.listeners[" + index++ + "].max-connections", () -> 2);
-		listener(registry, index, "large", "length-header-4", "echo");
-		registry.add("wireport.tcp.listeners[" + index++ + "].max-frame-size", () -> LARGE_MAX_FRAME + "B");
-		listener(registry, index, "idle", "lf", "ack");
-		registry.add("wireport.tcp.listeners[" + index + "].idle-timeout", () -> "300ms");
-		registry.add("wireport.tcp.listeners[" + index + "].frame-timeout", () -> "0");
+		listener(registry, "limited", "lf", "ack");
+		registry.add("wireport.tcp.listeners.limited.max-connections", () -> 2);
+		listener(registry, "large", "length-header-4", "echo");
+		registry.add("wireport.tcp.listeners.large.max-frame-size", () -> LARGE_MAX_FRAME + "B");
+		listener(registry, "idle", "lf", "ack");
+		registry.add("wireport.tcp.listeners.idle.idle-timeout", () -> "300ms");
+		registry.add("wireport.tcp.listeners.idle.frame-timeout", () -> "0");
 	}
 
-	private static void listener(DynamicPropertyRegistry registry, int index, String name, String framing,
-			String reply) {
-		String prefix = "wireport.tcp.listeners[" + index + "].";
-		registry.add(prefix + "name", () -> name);
+	private static void listener(DynamicPropertyRegistry registry, String name, String framing, String reply) {
+		String prefix = "wireport.tcp.listeners." + name + ".";
 		registry.add(prefix + "port", () -> 0);
 		registry.add(prefix + "framing", () -> framing);
 		registry.add(prefix + "reply", () -> reply);

@@ -2,12 +2,8 @@ package dev.wireport.tcp;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.time.Duration;
-import java.util.List;
 
 import dev.wireport.WireportApplication;
-import dev.wireport.framing.Framing;
-import dev.wireport.payload.ReplyMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +16,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
-import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Start-up fails on invalid TCP configuration, with a message that names the property.
@@ -28,21 +23,26 @@ import static org.assertj.core.api.Assertions.tuple;
 @ExtendWith(OutputCaptureExtension.class)
 class TcpPropertiesTest {
 
-	private static final String EPHEMERAL_0 = "--wireport.tcp.listeners[0].port=0";
+	private static final String EPHEMERAL_0 = "--wireport.tcp.listeners.seed.port=0";
 
-	private static final String EPHEMERAL_1 = "--wireport.tcp.listeners[1].port=0";
+	private static final String EPHEMERAL_1 = "--wireport.tcp.listeners.framed.port=0";
 
 	@ParameterizedTest
 	@CsvSource(delimiter = '|',
-			value = { "--wireport.tcp.listeners[1].framing=json | wireport.tcp.listeners[1].framing",
-					"--wireport.tcp.listeners[1].backlog=0 | wireport.tcp.listeners[1].backlog",
-					"--wireport.tcp.listeners[1].max-frame-size=-1B | wireport.tcp.listeners[1].max-frame-size",
-					"--wireport.tcp.listeners[0].idle-timeout=-1s | wireport.tcp.listeners[0].idle-timeout",
-					"--wireport.tcp.listeners[1].max-connections=0 | wireport.tcp.listeners[1].max-connections",
-					"--wireport.tcp.listeners[1].name=seed | wireport.tcp.listeners[1].name",
-					"--wireport.tcp.listeners[2].framing=lf | wireport.tcp.listeners[2].name",
-					"--wireport.tcp.listeners[2].name=extra | wireport.tcp.listeners[2].port",
-					"--wireport.tcp.listeners[1].ack= | wireport.tcp.listeners[1].ack" })
+			value = { "--wireport.tcp.listeners.framed.framing=json | wireport.tcp.listeners.framed.framing",
+					"--wireport.tcp.listeners.framed.backlog=0 | wireport.tcp.listeners[framed].backlog",
+					"--wireport.tcp.listeners.framed.max-frame-size=-1B | wireport.tcp.listeners[framed].maxFrameSize",
+					"--wireport.tcp.listeners.framed.max-frame-size=2GB | wireport.tcp.listeners[framed].maxFrameSize",
+					"--wireport.tcp.listeners.seed.idle-timeout=-1s | wireport.tcp.listeners[seed].idleTimeout",
+					"--wireport.tcp.listeners.seed.write-timeout=30d | wireport.tcp.listeners[seed].writeTimeout",
+					"--wireport.tcp.listeners.framed.max-connections=0 | wireport.tcp.listeners[framed].maxConnections",
+					"--wireport.tcp.listeners.framed.log-rate=-1 | wireport.tcp.listeners[framed].logRate",
+					"--wireport.tcp.listeners.framed.host= | wireport.tcp.listeners[framed].host",
+					"--wireport.tcp.listeners.extra.port=0 | wireport.tcp.listeners[extra].framing",
+					"--wireport.tcp.listeners.extra.framing=lf | wireport.tcp.listeners[extra].port",
+					"--wireport.tcp.listeners.framed.nmae=x | wireport.tcp.listeners.framed.nmae",
+					"--wireport.tcp.listeners.[a.b].port=0 | wireport.tcp.listeners",
+					"--wireport.tcp.listeners.framed.ack= | wireport.tcp.listeners[framed].ack" })
 	void invalidConfigurationFailsStartUpNamingTheProperty(String argument, String property, CapturedOutput output) {
 		assertThatException().isThrownBy(() -> start(EPHEMERAL_0, EPHEMERAL_1, argument));
 
@@ -51,25 +51,38 @@ class TcpPropertiesTest {
 
 	@Test
 	void aPortOutOfRangeFailsStartUp(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> start("--wireport.tcp.listeners[0].port=70000", EPHEMERAL_1));
+		assertThatException().isThrownBy(() -> start("--wireport.tcp.listeners.seed.port=70000", EPHEMERAL_1));
 
-		assertThat(output).contains("wireport.tcp.listeners[0].port").contains("must be between 0 and 65535");
+		assertThat(output).contains("wireport.tcp.listeners[seed].port").contains("must be between 0 and 65535");
 	}
 
 	@Test
 	void twoListenersOnOnePortFailStartUp(CapturedOutput output) {
-		assertThatException()
-			.isThrownBy(() -> start("--wireport.tcp.listeners[0].port=7000", "--wireport.tcp.listeners[1].port=7000"));
+		assertThatException().isThrownBy(
+				() -> start("--wireport.tcp.listeners.seed.port=7000", "--wireport.tcp.listeners.framed.port=7000"));
 
-		assertThat(output).contains("wireport.tcp.listeners[1].port")
-			.contains("another listener, wireport.tcp.listeners[0], uses the same port");
+		assertThat(output).contains("wireport.tcp.listeners[seed].port")
+			.contains("TCP port 7000 is taken by wireport.tcp.listeners.framed.port");
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "server.port, management.server.port", "management.server.port, server.port" })
+	void aListenerOnAnHttpPortFailsStartUp(String property, String other, CapturedOutput output) {
+		String[] args = { "--" + property + "=7002", "--" + other + "=0", EPHEMERAL_0,
+				"--wireport.tcp.listeners.framed.port=7002" };
+		assertThatException()
+			.isThrownBy(() -> new SpringApplicationBuilder(WireportApplication.class).run(args).close());
+
+		assertThat(output).contains("wireport.tcp.listeners[framed].port")
+			.contains("TCP port 7002 is taken by " + property);
 	}
 
 	@Test
 	void anAckThatTheFramingCannotCarryFailsStartUp(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> start(EPHEMERAL_0, EPHEMERAL_1, "--wireport.tcp.listeners[1].ack=a\nb"));
+		assertThatException()
+			.isThrownBy(() -> start(EPHEMERAL_0, EPHEMERAL_1, "--wireport.tcp.listeners.framed.ack=a\nb"));
 
-		assertThat(output).contains("wireport.tcp.listeners[1].ack")
+		assertThat(output).contains("wireport.tcp.listeners[framed].ack")
 			.contains("cannot be sent with framing lf: it contains the framing's terminator");
 	}
 
@@ -77,29 +90,9 @@ class TcpPropertiesTest {
 	void aPortInUseFailsStartUpNamingTheListener() throws IOException {
 		try (ServerSocket taken = new ServerSocket(0)) {
 			assertThatException()
-				.isThrownBy(() -> start(EPHEMERAL_0, "--wireport.tcp.listeners[1].port=" + taken.getLocalPort()))
+				.isThrownBy(() -> start(EPHEMERAL_0, "--wireport.tcp.listeners.framed.port=" + taken.getLocalPort()))
 				.withStackTraceContaining("TCP listener 'framed' could not listen on 0.0.0.0:" + taken.getLocalPort());
 		}
-	}
-
-	@Test
-	void anIndexSetOnTheCommandLineKeepsTheOtherDefaults() {
-		TcpProperties properties = new TcpProperties(List.of(new TcpProperties.Listener(null, null, null, 0, null, null,
-				null, null, null, null, ReplyMode.ECHO, null, null, null, null, null, null)), Duration.ZERO);
-
-		assertThat(properties.listenerSettings())
-			.extracting(TcpListenerSettings::name, TcpListenerSettings::port, TcpListenerSettings::framing,
-					TcpListenerSettings::reply)
-			.containsExactly(tuple("seed", 0, Framing.CHUNK, ReplyMode.ECHO),
-					tuple("framed", 9080, Framing.LF, ReplyMode.ACK));
-	}
-
-	@Test
-	void aListenerCanBeSwitchedOff() {
-		TcpProperties properties = new TcpProperties(List.of(new TcpProperties.Listener(null, false, null, null, null,
-				null, null, null, null, null, null, null, null, null, null, null, null)), Duration.ZERO);
-
-		assertThat(properties.listenerSettings()).extracting(TcpListenerSettings::name).containsExactly("framed");
 	}
 
 	private static void start(String... args) {

@@ -32,8 +32,8 @@ class TcpShutdownTest {
 			throws IOException {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(WireportApplication.class)
 			.web(WebApplicationType.NONE)
-			.run("--wireport.tcp.listeners[0].port=0", "--wireport.tcp.listeners[1].port=0",
-					"--wireport.tcp.listeners[1].log-level=off", "--wireport.tcp.drain-timeout=60s",
+			.run("--wireport.tcp.listeners.seed.port=0", "--wireport.tcp.listeners.framed.port=0",
+					"--wireport.tcp.listeners.framed.log-level=off", "--wireport.tcp.drain-timeout=60s",
 					"--wireport.io.transport=" + transport);
 		TcpListeners listeners = context.getBean(TcpListeners.class);
 		int port = listeners.port("framed");

@@ -38,20 +38,18 @@ import static org.awaitility.Awaitility.await;
  * The UDP listeners through real datagram sockets on ephemeral ports.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
-		properties = { "wireport.tcp.listeners[0].port=0", "wireport.tcp.listeners[1].port=0",
-				"wireport.udp.listeners[0].port=0", "wireport.udp.listeners[0].reply-rate=1000000",
-				"wireport.udp.listeners[0].reply-burst=1000000", "wireport.udp.listeners[0].log-level=off",
-				"wireport.udp.listeners[1].name=echo", "wireport.udp.listeners[1].port=0",
-				"wireport.udp.listeners[1].reply=echo", "wireport.udp.listeners[2].name=small",
-				"wireport.udp.listeners[2].port=0", "wireport.udp.listeners[2].max-datagram-size=100B",
-				"wireport.udp.listeners[3].name=limited", "wireport.udp.listeners[3].port=0",
-				"wireport.udp.listeners[3].reply-rate=0.01", "wireport.udp.listeners[3].reply-burst=5",
-				"wireport.udp.listeners[4].name=queued", "wireport.udp.listeners[4].port=0",
-				"wireport.udp.listeners[4].handler-threads=2", "wireport.udp.listeners[4].reply-rate=1000000",
-				"wireport.udp.listeners[4].reply-burst=1000000", "wireport.udp.listeners[4].log-level=off",
-				"wireport.udp.listeners[5].name=chatty", "wireport.udp.listeners[5].port=0",
-				"wireport.udp.listeners[5].log-rate=0", "wireport.udp.listeners[5].reply-rate=1000000",
-				"wireport.udp.listeners[5].reply-burst=1000000" })
+		properties = { "wireport.tcp.listeners.seed.port=0", "wireport.tcp.listeners.framed.port=0",
+				"wireport.udp.listeners.seed.port=0", "wireport.udp.listeners.seed.reply-rate=1000000",
+				"wireport.udp.listeners.seed.reply-burst=1000000", "wireport.udp.listeners.seed.log-level=off",
+				"wireport.udp.listeners.echo.port=0", "wireport.udp.listeners.echo.reply=echo",
+				"wireport.udp.listeners.small.port=0", "wireport.udp.listeners.small.max-datagram-size=100B",
+				"wireport.udp.listeners.limited.port=0", "wireport.udp.listeners.limited.reply-rate=0.01",
+				"wireport.udp.listeners.limited.reply-burst=5", "wireport.udp.listeners.queued.port=0",
+				"wireport.udp.listeners.queued.handler-threads=2", "wireport.udp.listeners.queued.reply-rate=1000000",
+				"wireport.udp.listeners.queued.reply-burst=1000000", "wireport.udp.listeners.queued.log-level=off",
+				"wireport.udp.listeners.chatty.port=0", "wireport.udp.listeners.chatty.log-rate=0",
+				"wireport.udp.listeners.chatty.reply-rate=1000000",
+				"wireport.udp.listeners.chatty.reply-burst=1000000" })
 class UdpGatewayTest {
 
 	private static final Logger logger = LoggerFactory.getLogger(UdpGatewayTest.class);

@@ -25,40 +25,51 @@ class UdpPropertiesTest {
 
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', value = {
-			"--wireport.udp.listeners[0].max-datagram-size=65508B | wireport.udp.listeners[0].max-datagram-size",
-			"--wireport.udp.listeners[0].reply-rate=0 | wireport.udp.listeners[0].reply-rate",
-			"--wireport.udp.listeners[0].reply-burst=0 | wireport.udp.listeners[0].reply-burst",
-			"--wireport.udp.listeners[0].queue-capacity=-1 | wireport.udp.listeners[0].queue-capacity",
-			"--wireport.udp.listeners[0].handler-threads=-1 | wireport.udp.listeners[0].handler-threads",
-			"--wireport.udp.listeners[0].reply=shout | wireport.udp.listeners[0].reply",
-			"--wireport.udp.listeners[1].name=other | wireport.udp.listeners[1].port" })
+			"--wireport.udp.listeners.seed.max-datagram-size=65508B | wireport.udp.listeners[seed].maxDatagramSize",
+			"--wireport.udp.listeners.seed.reply-rate=0 | wireport.udp.listeners[seed].replyRate",
+			"--wireport.udp.listeners.seed.reply-rate=Infinity | wireport.udp.listeners[seed].replyRate",
+			"--wireport.udp.listeners.seed.reply-burst=0 | wireport.udp.listeners[seed].replyBurst",
+			"--wireport.udp.listeners.seed.queue-capacity=0 | wireport.udp.listeners[seed].queueCapacity",
+			"--wireport.udp.listeners.seed.handler-threads=-1 | wireport.udp.listeners[seed].handlerThreads",
+			"--wireport.udp.listeners.seed.reply=shout | wireport.udp.listeners.seed.reply",
+			"--wireport.udp.listeners.seed.ack= | wireport.udp.listeners[seed].ack",
+			"--wireport.udp.listeners.other.reply=echo | wireport.udp.listeners[other].port" })
 	void invalidConfigurationFailsStartUpNamingTheProperty(String argument, String property, CapturedOutput output) {
-		assertThatException().isThrownBy(() -> start("--wireport.udp.listeners[0].port=0", argument));
+		assertThatException().isThrownBy(() -> start(argument));
 
 		assertThat(output).contains("APPLICATION FAILED TO START").contains(property);
 	}
 
 	@Test
 	void aPortOutOfRangeFailsStartUp(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> start("--wireport.udp.listeners[0].port=65536"));
+		assertThatException().isThrownBy(() -> start("--wireport.udp.listeners.seed.port=65536"));
 
-		assertThat(output).contains("wireport.udp.listeners[0].port").contains("must be between 0 and 65535");
+		assertThat(output).contains("wireport.udp.listeners[seed].port").contains("must be between 0 and 65535");
 	}
 
 	@Test
 	void aPortInUseFailsStartUpNamingTheListener() throws IOException {
 		try (DatagramSocket taken = new DatagramSocket(0)) {
-			assertThatException().isThrownBy(() -> start("--wireport.udp.listeners[0].port=" + taken.getLocalPort()))
+			assertThatException().isThrownBy(() -> start("--wireport.udp.listeners.seed.port=" + taken.getLocalPort()))
 				.withStackTraceContaining("UDP listener 'seed' could not listen on 0.0.0.0:" + taken.getLocalPort());
 		}
 	}
 
+	@Test
+	void twoListenersOnOnePortFailStartUp(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> start("--wireport.udp.listeners.seed.port=7000",
+				"--wireport.udp.listeners.other.port=7000", "--wireport.tcp.listeners.seed.port=7000"));
+
+		assertThat(output).contains("wireport.udp.listeners[seed].port")
+			.contains("UDP port 7000 is taken by wireport.udp.listeners.other.port");
+	}
+
+	/**
+	 * Starts the service with the test configuration, which puts every listener on an
+	 * ephemeral port.
+	 */
 	private static void start(String... args) {
-		String[] all = new String[args.length + 2];
-		all[0] = "--wireport.tcp.listeners[0].port=0";
-		all[1] = "--wireport.tcp.listeners[1].port=0";
-		System.arraycopy(args, 0, all, 2, args.length);
-		new SpringApplicationBuilder(WireportApplication.class).web(WebApplicationType.NONE).run(all).close();
+		new SpringApplicationBuilder(WireportApplication.class).web(WebApplicationType.NONE).run(args).close();
 	}
 
 }
