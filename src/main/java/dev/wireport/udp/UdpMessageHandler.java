@@ -1,12 +1,12 @@
 package dev.wireport.udp;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 
 import dev.wireport.payload.MessageLog;
 import dev.wireport.payload.Preview;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,11 +15,11 @@ import org.springframework.integration.ip.IpHeaders;
 import org.springframework.messaging.Message;
 
 /**
- * Logs each datagram and answers it with one datagram from the listening socket itself,
+ * Logs each datagram and answers it with one datagram from the listening channel itself,
  * to the sender's address and port: the seed's client uses a connected socket and ignores
- * datagrams from any other port. Nothing here waits: the log line is queued, and the
- * channel is non-blocking, so a reply that finds the socket's send buffer full is dropped
- * and counted rather than holding the receiving loop.
+ * datagrams from any other port. Nothing here waits: the log line is queued, and a reply
+ * that finds the channel unwritable (replies above its high water mark already waiting
+ * for the socket) is dropped and counted rather than queued without bound.
  */
 class UdpMessageHandler extends AbstractMessageHandler {
 
@@ -27,7 +27,7 @@ class UdpMessageHandler extends AbstractMessageHandler {
 
 	private final UdpListenerSettings settings;
 
-	private final DatagramChannel channel;
+	private final Channel channel;
 
 	private final ReplyLimiter limiter;
 
@@ -35,8 +35,7 @@ class UdpMessageHandler extends AbstractMessageHandler {
 
 	private final MessageLog log;
 
-	UdpMessageHandler(UdpListenerSettings settings, DatagramChannel channel, ReplyLimiter limiter,
-			UdpListenerMetrics metrics) {
+	UdpMessageHandler(UdpListenerSettings settings, Channel channel, ReplyLimiter limiter, UdpListenerMetrics metrics) {
 		this.settings = settings;
 		this.channel = channel;
 		this.limiter = limiter;
@@ -63,18 +62,21 @@ class UdpMessageHandler extends AbstractMessageHandler {
 			this.metrics.rateLimited.increment();
 			return;
 		}
+		if (!this.channel.isWritable()) {
+			this.metrics.repliesDropped.increment();
+			return;
+		}
 		byte[] reply = this.settings.reply().reply(payload, this.settings.ack());
-		try {
-			if (this.channel.send(ByteBuffer.wrap(reply), sender) == 0) {
-				this.metrics.repliesDropped.increment();
-				return;
+		this.channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply), sender)).addListener((sent) -> {
+			if (sent.isSuccess()) {
+				this.metrics.replied.increment();
+				this.metrics.payloadSent.increment(reply.length);
 			}
-			this.metrics.replied.increment();
-			this.metrics.payloadSent.increment(reply.length);
-		}
-		catch (IOException ex) {
-			logger.warn("listener={} remote={} reply failed: {}", this.settings.name(), sender, ex.getMessage());
-		}
+			else {
+				logger.warn("listener={} remote={} reply failed: {}", this.settings.name(), sender,
+						sent.cause().toString());
+			}
+		});
 	}
 
 }
