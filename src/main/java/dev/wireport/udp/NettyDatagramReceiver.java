@@ -97,8 +97,13 @@ final class NettyDatagramReceiver extends MessageProducerSupport {
 		this.handlers = settings.handlesOnReceivingThread() ? null : handlerThreads(settings, metrics);
 		ChannelFuture bound = bootstrap.option(ChannelOption.SO_RCVBUF, SOCKET_RECEIVE_BUFFER)
 			.option(ChannelOption.AUTO_READ, false)
+			// A datagram shorter than the buffer says nothing of whether more are queued:
+			// the
+			// turn ends when a read finds none, or after READS_PER_TURN (NIO otherwise
+			// stops after one datagram per wake-up).
 			.option(ChannelOption.RECVBUF_ALLOCATOR,
-					new FixedRecvByteBufAllocator(settings.maxDatagramSize() + 1).maxMessagesPerRead(READS_PER_TURN))
+					new FixedRecvByteBufAllocator(settings.maxDatagramSize() + 1).respectMaybeMoreData(false)
+						.maxMessagesPerRead(READS_PER_TURN))
 			.option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK))
 			.handler(new Reader())
 			.bind(settings.host(), settings.port())
@@ -235,7 +240,8 @@ final class NettyDatagramReceiver extends MessageProducerSupport {
 
 		@Override
 		public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-			logger.warn("listener={} socket error: {}", NettyDatagramReceiver.this.settings.name(), cause.toString());
+			logger.warn("listener={} receive or reply failed: {}", NettyDatagramReceiver.this.settings.name(),
+					cause.toString());
 		}
 
 	}
