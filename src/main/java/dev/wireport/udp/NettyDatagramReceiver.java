@@ -109,6 +109,7 @@ final class NettyDatagramReceiver extends MessageProducerSupport {
 			.bind(settings.host(), settings.port())
 			.awaitUninterruptibly();
 		if (!bound.isSuccess()) {
+			bound.channel().close();
 			if (this.handlers != null) {
 				this.handlers.shutdownNow();
 			}

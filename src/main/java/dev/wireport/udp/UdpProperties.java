@@ -74,9 +74,9 @@ public record UdpProperties(List<Listener> listeners) {
 	 * (default 100; 0 for no limit)
 	 * @param queueCapacity datagrams waiting for a handler thread; beyond it they are
 	 * dropped and counted (default 10000)
-	 * @param handlerThreads threads that log and answer datagrams besides the receiving
-	 * one (default 0: the receiving thread handles each datagram, which never blocks, and
-	 * a burst waits in the socket's receive buffer); more let a burst wait in a queue of
+	 * @param handlerThreads threads that log and answer datagrams instead of the event
+	 * loop (default 0: the event loop handles each datagram, which never blocks, and a
+	 * burst waits in the socket's receive buffer); more let a burst wait in a queue of
 	 * {@code queue-capacity} instead, at the cost of a thread hand-off per datagram
 	 */
 	public record Listener(String name, Boolean enabled, String host, Integer port, DataSize maxDatagramSize,
@@ -119,7 +119,7 @@ public record UdpProperties(List<Listener> listeners) {
 					ListenerList.logRate(property + ".log-rate", or(this.logRate, 100)),
 					positive(property + ".queue-capacity", or(this.queueCapacity, 10_000)),
 					ListenerList.zeroOrMore(property + ".handler-threads", or(this.handlerThreads, 0),
-							"a number of threads, or 0 to handle datagrams on the receiving thread"));
+							"a number of threads, or 0 to handle datagrams on the event loop"));
 		}
 
 	}
