@@ -55,7 +55,8 @@ final class UdpListenerMetrics {
 		this.rateLimited = counter("wireport.udp.datagrams.rate.limited",
 				"UDP datagrams left unanswered because their source was over its reply rate", listener, registry);
 		this.repliesDropped = counter("wireport.udp.replies.dropped",
-				"UDP replies not sent because the socket's send buffer was full", listener, registry);
+				"UDP replies not sent because replies above the listener's high water mark were waiting for its socket",
+				listener, registry);
 	}
 
 	/**

@@ -19,14 +19,15 @@ import org.springframework.boot.logging.LogLevel;
  * @param logLevel the level of the per-datagram log line
  * @param logRate the most per-datagram lines per second (0: no limit)
  * @param queueCapacity datagrams that may wait for a handler
- * @param handlerThreads threads handling datagrams, 0 for the receiving thread itself
+ * @param handlerThreads threads handling datagrams, 0 for the event loop that receives
+ * them
  */
 public record UdpListenerSettings(String name, String host, int port, int maxDatagramSize, ReplyMode reply, byte[] ack,
 		boolean repliesEnabled, double replyRate, int replyBurst, LogLevel logLevel, int logRate, int queueCapacity,
 		int handlerThreads) {
 
 	/**
-	 * Whether the receiving thread handles each datagram itself, with no queue.
+	 * Whether the event loop that receives each datagram handles it, with no queue.
 	 * @return {@code true} for {@code handler-threads: 0}
 	 */
 	public boolean handlesOnReceivingThread() {

@@ -1,12 +1,15 @@
 package dev.wireport.udp;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 
 import dev.wireport.payload.MessageLog;
 import dev.wireport.payload.Preview;
+import dev.wireport.payload.ReplyMode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,11 +18,11 @@ import org.springframework.integration.ip.IpHeaders;
 import org.springframework.messaging.Message;
 
 /**
- * Logs each datagram and answers it with one datagram from the listening socket itself,
+ * Logs each datagram and answers it with one datagram from the listening channel itself,
  * to the sender's address and port: the seed's client uses a connected socket and ignores
- * datagrams from any other port. Nothing here waits: the log line is queued, and the
- * channel is non-blocking, so a reply that finds the socket's send buffer full is dropped
- * and counted rather than holding the receiving loop.
+ * datagrams from any other port. Nothing here waits: the log line is queued, and a reply
+ * that finds the channel unwritable (replies above its high water mark already waiting
+ * for the socket) is dropped and counted rather than queued without bound.
  */
 class UdpMessageHandler extends AbstractMessageHandler {
 
@@ -27,7 +30,7 @@ class UdpMessageHandler extends AbstractMessageHandler {
 
 	private final UdpListenerSettings settings;
 
-	private final DatagramChannel channel;
+	private final Channel channel;
 
 	private final ReplyLimiter limiter;
 
@@ -35,14 +38,21 @@ class UdpMessageHandler extends AbstractMessageHandler {
 
 	private final MessageLog log;
 
-	UdpMessageHandler(UdpListenerSettings settings, DatagramChannel channel, ReplyLimiter limiter,
-			UdpListenerMetrics metrics) {
+	/**
+	 * The acknowledgement, copied once into direct memory: each ack reply is a view of
+	 * it, which the transport sends without allocating or copying its bytes.
+	 */
+	private final ByteBuf ack;
+
+	UdpMessageHandler(UdpListenerSettings settings, Channel channel, ReplyLimiter limiter, UdpListenerMetrics metrics) {
 		this.settings = settings;
 		this.channel = channel;
 		this.limiter = limiter;
 		this.metrics = metrics;
 		this.log = new MessageLog(logger, settings.logLevel(), settings.logRate(),
 				"listener=" + settings.name() + " datagrams");
+		this.ack = Unpooled.unreleasableBuffer(
+				Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(settings.ack().length).put(settings.ack()).flip()));
 	}
 
 	@Override
@@ -63,18 +73,18 @@ class UdpMessageHandler extends AbstractMessageHandler {
 			this.metrics.rateLimited.increment();
 			return;
 		}
-		byte[] reply = this.settings.reply().reply(payload, this.settings.ack());
-		try {
-			if (this.channel.send(ByteBuffer.wrap(reply), sender) == 0) {
-				this.metrics.repliesDropped.increment();
-				return;
-			}
-			this.metrics.replied.increment();
-			this.metrics.payloadSent.increment(reply.length);
+		if (!this.channel.isWritable()) {
+			this.metrics.repliesDropped.increment();
+			return;
 		}
-		catch (IOException ex) {
-			logger.warn("listener={} remote={} reply failed: {}", this.settings.name(), sender, ex.getMessage());
-		}
+		ByteBuf reply = (this.settings.reply() == ReplyMode.ECHO) ? Unpooled.wrappedBuffer(payload)
+				: this.ack.duplicate();
+		this.metrics.replied.increment();
+		this.metrics.payloadSent.increment(reply.readableBytes());
+		// No promise per reply: a reply the kernel refuses (rare for UDP) reaches the
+		// channel's handler as an exception and is logged there, and the future and
+		// listener per datagram showed plainly in the event loop's profile under load.
+		this.channel.writeAndFlush(new DatagramPacket(reply, sender), this.channel.voidPromise());
 	}
 
 }

@@ -82,8 +82,8 @@ public record UdpProperties(Map<@Pattern(regexp = NamedListeners.NAME,
 	 * (0 for no limit)
 	 * @param queueCapacity datagrams waiting for a handler thread when
 	 * {@code handler-threads} is above 0; beyond it they are dropped and counted
-	 * @param handlerThreads threads that log and answer datagrams besides the receiving
-	 * one (0: the receiving thread handles each datagram, which never blocks, and a burst
+	 * @param handlerThreads threads that log and answer datagrams instead of the event
+	 * loop (0: the event loop handles each datagram, which never blocks, and a burst
 	 * waits in the socket's receive buffer); more let a burst wait in a queue of
 	 * {@code queue-capacity} instead, at the cost of a thread hand-off per datagram
 	 */
