@@ -16,16 +16,23 @@ import java.util.function.Predicate;
 import dev.wireport.payload.MessageLog;
 import dev.wireport.payload.Preview;
 import dev.wireport.payload.StrictText;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.util.CollectionUtils;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.function.HandlerFunction;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
@@ -117,20 +124,27 @@ class GoHandler implements HandlerFunction<ServerResponse> {
 					request.getRequestURI(), redacted(headers), body.length,
 					Preview.of(body, (int) this.properties.logBodyBytes().toBytes()));
 		}
+		if (json) {
+			String text = StrictText.decode(body, StandardCharsets.UTF_8);
+			return ok(request).contentType(MediaType.APPLICATION_JSON)
+				.body(new RequestDescription(request.getMethod(), request.getRequestURI(), query(request), headers,
+						(text != null) ? text : Base64.getEncoder().encodeToString(body),
+						(text != null) ? "text" : "base64", body.length, remote));
+		}
+		if (request.getMethod().equals("OPTIONS")) {
+			return ok(request).contentType(TEXT_PLAIN_UTF8).body(HELLO_WORLD_BYTES);
+		}
+		return HelloWorldResponse.INSTANCE;
+	}
+
+	private static ServerResponse.BodyBuilder ok(HttpServletRequest request) {
 		ServerResponse.BodyBuilder ok = ServerResponse.ok();
 		if (request.getMethod().equals("OPTIONS")) {
 			// Otherwise the dispatcher adds its own Allow header to an OPTIONS answer,
 			// naming methods (TRACE) that /go does not answer.
 			ok.header(HttpHeaders.ALLOW, ALLOW);
 		}
-		if (json) {
-			String text = StrictText.decode(body, StandardCharsets.UTF_8);
-			return ok.contentType(MediaType.APPLICATION_JSON)
-				.body(new RequestDescription(request.getMethod(), request.getRequestURI(), query(request), headers,
-						(text != null) ? text : Base64.getEncoder().encodeToString(body),
-						(text != null) ? "text" : "base64", body.length, remote));
-		}
-		return ok.contentType(TEXT_PLAIN_UTF8).body(HELLO_WORLD_BYTES);
+		return ok;
 	}
 
 	/**
@@ -228,6 +242,57 @@ class GoHandler implements HandlerFunction<ServerResponse> {
 		Map<String, List<String>> query = new LinkedHashMap<>();
 		request.getParameterMap().forEach((name, values) -> query.put(name, List.of(values)));
 		return query;
+	}
+
+	/**
+	 * The plain answer, the same for every request, written straight to the servlet
+	 * response: a response built per request checks the conditional request headers,
+	 * looks for a message converter and parses the content type back from the response,
+	 * about a tenth of this path's CPU under load for ten constant bytes.
+	 */
+	private static final class HelloWorldResponse implements ServerResponse {
+
+		static final HelloWorldResponse INSTANCE = new HelloWorldResponse();
+
+		private static final String CONTENT_TYPE = TEXT_PLAIN_UTF8.toString();
+
+		private static final MultiValueMap<String, Cookie> NO_COOKIES = CollectionUtils
+			.unmodifiableMultiValueMap(new LinkedMultiValueMap<>());
+
+		private final HttpHeaders headers;
+
+		private HelloWorldResponse() {
+			HttpHeaders headers = new HttpHeaders();
+			headers.setContentType(TEXT_PLAIN_UTF8);
+			headers.setContentLength(HELLO_WORLD_BYTES.length);
+			this.headers = HttpHeaders.readOnlyHttpHeaders(headers);
+		}
+
+		@Override
+		public HttpStatusCode statusCode() {
+			return HttpStatus.OK;
+		}
+
+		@Override
+		public HttpHeaders headers() {
+			return this.headers;
+		}
+
+		@Override
+		public MultiValueMap<String, Cookie> cookies() {
+			return NO_COOKIES;
+		}
+
+		@Override
+		public ModelAndView writeTo(HttpServletRequest request, HttpServletResponse response, Context context)
+				throws IOException {
+			response.setStatus(HttpServletResponse.SC_OK);
+			response.setContentType(CONTENT_TYPE);
+			response.setContentLength(HELLO_WORLD_BYTES.length);
+			response.getOutputStream().write(HELLO_WORLD_BYTES);
+			return null;
+		}
+
 	}
 
 }
