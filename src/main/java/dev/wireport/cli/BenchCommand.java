@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import dev.wireport.framing.FrameCodec;
 import dev.wireport.framing.Framing;
 import dev.wireport.framing.FrameReader;
+import org.HdrHistogram.Histogram;
 
 /**
  * A load generator in the spirit of redis-benchmark: N connections (TCP) or senders
@@ -123,7 +124,7 @@ final class BenchCommand extends Command {
 	}
 
 	private static Totals tcpConnection(Plan plan, CountDownLatch ready, CountDownLatch start) throws Exception {
-		LatencyHistogram latencies = new LatencyHistogram();
+		Histogram latencies = latencyHistogram();
 		FrameCodec codec = plan.framing().codec(TcpClientCommand.MAX_REPLY);
 		long replied = 0;
 		long bad = 0;
@@ -146,7 +147,7 @@ final class BenchCommand extends Command {
 				}
 				out.flush();
 				byte[] reply = Endpoints.receive(in, plan.timeout());
-				latencies.record(System.nanoTime() - sentAt[(int) (replied % plan.window())]);
+				latencies.recordValue(System.nanoTime() - sentAt[(int) (replied % plan.window())]);
 				replied++;
 				if (plan.expected() != null && !Arrays.equals(reply, plan.expected())) {
 					bad++;
@@ -166,7 +167,7 @@ final class BenchCommand extends Command {
 	}
 
 	private static Totals udpSender(Plan plan, CountDownLatch ready, CountDownLatch start) throws Exception {
-		LatencyHistogram latencies = new LatencyHistogram();
+		Histogram latencies = latencyHistogram();
 		long replied = 0;
 		long bad = 0;
 		String firstError = null;
@@ -190,7 +191,7 @@ final class BenchCommand extends Command {
 							: "no reply within " + plan.timeout().toMillis() + "ms";
 					continue;
 				}
-				latencies.record(System.nanoTime() - sentAt);
+				latencies.recordValue(System.nanoTime() - sentAt);
 				replied++;
 				if (plan.expected() != null && !Arrays.equals(reply.getData(), 0, reply.getLength(), plan.expected(), 0,
 						plan.expected().length)) {
@@ -208,14 +209,15 @@ final class BenchCommand extends Command {
 	private static void report(Plan plan, Totals totals, Io io) {
 		long expected = (long) plan.connections() * plan.messages();
 		double seconds = totals.elapsedNanos() / 1e9;
-		LatencyHistogram latencies = totals.latencies();
+		Histogram latencies = totals.latencies();
 		io.out()
 			.printf("replies: %d/%d lost=%d wrong=%d%n", totals.replied(), expected, expected - totals.replied(),
 					totals.bad());
 		io.out().printf("elapsed: %.3f s  rate: %.0f msg/s%n", seconds, totals.replied() / Math.max(seconds, 1e-9));
 		io.out()
-			.printf("latency: p50=%s p99=%s p99.9=%s max=%s%n", micros(latencies.percentile(50)),
-					micros(latencies.percentile(99)), micros(latencies.percentile(99.9)), micros(latencies.max()));
+			.printf("latency: p50=%s p99=%s p99.9=%s max=%s%n", micros(latencies.getValueAtPercentile(50)),
+					micros(latencies.getValueAtPercentile(99)), micros(latencies.getValueAtPercentile(99.9)),
+					micros(latencies.getMaxValue()));
 		io.out().flush();
 	}
 
@@ -227,12 +229,21 @@ final class BenchCommand extends Command {
 			int window, byte[] expected, Duration timeout, Duration maxTime) {
 	}
 
-	private record Totals(long replied, long bad, LatencyHistogram latencies, String firstError, long elapsedNanos) {
+	/**
+	 * Latencies in nanoseconds, to 3 significant digits, in a histogram that grows to the
+	 * largest value recorded. Not thread-safe: each connection records into its own and
+	 * they are merged at the end.
+	 */
+	private static Histogram latencyHistogram() {
+		return new Histogram(3);
+	}
 
-		static final Totals EMPTY = new Totals(0, 0, new LatencyHistogram(), null, 0);
+	private record Totals(long replied, long bad, Histogram latencies, String firstError, long elapsedNanos) {
+
+		static final Totals EMPTY = new Totals(0, 0, latencyHistogram(), null, 0);
 
 		Totals plus(Totals other) {
-			LatencyHistogram merged = new LatencyHistogram();
+			Histogram merged = latencyHistogram();
 			merged.add(this.latencies);
 			merged.add(other.latencies);
 			return new Totals(this.replied + other.replied, this.bad + other.bad, merged,

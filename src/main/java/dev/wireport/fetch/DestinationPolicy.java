@@ -11,10 +11,11 @@ import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
- * Decides whether a URL may be fetched, and to which address. The host is resolved once
- * here, every address it resolves to is checked, and the connection is then made to the
- * checked address (see {@link PinnedDnsResolver}): a name that resolves differently a
- * moment later (DNS rebinding) cannot slip a refused address in.
+ * Decides whether a URL may be fetched, and to which addresses. A host is resolved, and
+ * every address it resolves to checked, in one step ({@link #addresses(String)}); the
+ * fetcher's HTTP client resolves names only through it (see {@link PolicyDnsResolver}),
+ * so it connects only to addresses checked in the same resolution: a name that resolves
+ * differently a moment later (DNS rebinding) cannot slip a refused address in.
  */
 @Component
 class DestinationPolicy {
@@ -35,9 +36,10 @@ class DestinationPolicy {
 	}
 
 	/**
-	 * Checks a URL.
+	 * Checks a URL before it is fetched, so that a refused one is answered before any
+	 * connection is tried.
 	 * @param url the URL
-	 * @return where to connect
+	 * @return the URL to fetch, and the address its host resolves to
 	 * @throws FetchException 400 if the URL is malformed, 403 if it is refused, 502 if
 	 * its host cannot be resolved
 	 */
@@ -60,11 +62,24 @@ class DestinationPolicy {
 			// Host header and URL carry the address that was checked.
 			return check(HostAddress.withHost(url, literal.getHostAddress()));
 		}
-		InetAddress[] addresses = (literal != null) ? new InetAddress[] { literal } : resolve(host);
+		return new Destination(url, addresses(host)[0]);
+	}
+
+	/**
+	 * Resolves a host and checks every address it resolves to.
+	 * @param host the host, as written in a URL or as the HTTP client names it
+	 * @return the addresses, every one allowed
+	 * @throws FetchException 400 if the host is a malformed address, 403 if an address is
+	 * refused, 502 if the host cannot be resolved
+	 */
+	InetAddress[] addresses(String host) throws FetchException {
+		String normalized = HostAddress.normalize(host);
+		InetAddress literal = HostAddress.literal(normalized);
+		InetAddress[] addresses = (literal != null) ? new InetAddress[] { literal } : resolve(normalized);
 		for (InetAddress address : addresses) {
-			check(host, address);
+			check(normalized, address);
 		}
-		return new Destination(url, rawHost, addresses[0]);
+		return addresses;
 	}
 
 	private static InetAddress[] resolve(String host) throws FetchException {
@@ -100,11 +115,11 @@ class DestinationPolicy {
 	/**
 	 * A URL cleared for fetching.
 	 *
-	 * @param url the URL
-	 * @param host the host as written in the URL (for the Host header and TLS)
-	 * @param address the checked address to connect to
+	 * @param url the URL, its host an IPv4 address in the usual spelling if it was one in
+	 * another
+	 * @param address the checked address its host resolved to first
 	 */
-	record Destination(URI url, String host, InetAddress address) {
+	record Destination(URI url, InetAddress address) {
 	}
 
 	/** An allow or deny list entry: an address range, a host, or a {@code .suffix}. */

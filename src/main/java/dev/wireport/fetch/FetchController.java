@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.wireport.payload.StrictText;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,12 +42,9 @@ class FetchController {
 
 	private final FetchProperties properties;
 
-	private final MeterRegistry registry;
-
-	FetchController(UpstreamFetcher fetcher, FetchProperties properties, MeterRegistry registry) {
+	FetchController(UpstreamFetcher fetcher, FetchProperties properties) {
 		this.fetcher = fetcher;
 		this.properties = properties;
-		this.registry = registry;
 	}
 
 	/**
@@ -80,14 +75,14 @@ class FetchController {
 		long started = System.nanoTime();
 		URI target = parse(url);
 		int limit = (int) this.properties.maxBodySize().toBytes();
-		UpstreamFetcher.Fetched<Body> fetched = timed(started, () -> this.fetcher.fetch(target, (response) -> {
+		UpstreamFetcher.Fetched<Body> fetched = this.fetcher.fetch(target, (response) -> {
 			try (InputStream in = response.getBody()) {
 				byte[] bytes = in.readNBytes(limit + 1);
 				boolean truncated = bytes.length > limit;
 				return new Body(truncated ? Arrays.copyOf(bytes, limit) : bytes, truncated,
 						response.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE));
 			}
-		}));
+		});
 		Body body = fetched.body();
 		String text = asText(body);
 		return new FetchReport(url, fetched.finalUrl().toString(), fetched.statusLine(), fetched.statusCode(),
@@ -98,10 +93,9 @@ class FetchController {
 
 	@GetMapping("/fetch/raw")
 	void raw(@RequestParam String url, HttpServletResponse servletResponse) throws FetchException {
-		long started = System.nanoTime();
 		URI target = parse(url);
 		long limit = this.properties.maxBodySize().toBytes();
-		timed(started, () -> this.fetcher.fetch(target, (response) -> {
+		this.fetcher.fetch(target, (response) -> {
 			servletResponse.setStatus(response.getStatusCode().value());
 			MediaType type = contentType(response.getHeaders().getFirst(HttpHeaders.CONTENT_TYPE));
 			if (type != null) {
@@ -111,7 +105,7 @@ class FetchController {
 				copy(in, servletResponse.getOutputStream(), limit, target);
 			}
 			return null;
-		}));
+		});
 	}
 
 	/**
@@ -130,36 +124,6 @@ class FetchController {
 			}
 			out.write(buffer, 0, read);
 			copied += read;
-		}
-	}
-
-	private interface Fetch<T> {
-
-		T run() throws FetchException;
-
-	}
-
-	private <T> T timed(long started, Fetch<T> fetch) throws FetchException {
-		String outcome = "ok";
-		String status = "none";
-		try {
-			T result = fetch.run();
-			if (result instanceof UpstreamFetcher.Fetched<?> fetched) {
-				status = (fetched.statusCode() / 100) + "xx";
-			}
-			return result;
-		}
-		catch (FetchException ex) {
-			outcome = ex.outcome();
-			throw ex;
-		}
-		finally {
-			Timer.builder("wireport.fetch.requests")
-				.description("Fetches through /fetch and /fetch/raw, by outcome and upstream status class")
-				.tag("outcome", outcome)
-				.tag("status", status)
-				.register(this.registry)
-				.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
 		}
 	}
 

@@ -23,7 +23,7 @@ class FetchException extends Exception {
 	}
 
 	/**
-	 * The {@code outcome} tag of the fetch timer.
+	 * What went wrong, which names the problem's title.
 	 * @return {@code invalid}, {@code refused}, {@code upstream-error} or {@code timeout}
 	 */
 	String outcome() {

@@ -4,19 +4,12 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.util.Timeout;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -28,8 +21,9 @@ import org.springframework.web.client.RestClient;
 
 /**
  * Fetches a URL with Spring's {@link RestClient}, GET only, following redirects itself so
- * that every hop passes the {@link DestinationPolicy} and connects to the address it
- * checked.
+ * that every hop passes the {@link DestinationPolicy}. The client comes from Spring
+ * Boot's builder (its observations and customizers apply) and runs on the one pooled HTTP
+ * client of {@link FetchConfiguration}, which resolves names only through the policy.
  */
 @Component
 class UpstreamFetcher {
@@ -40,9 +34,21 @@ class UpstreamFetcher {
 
 	private final FetchProperties properties;
 
-	UpstreamFetcher(DestinationPolicy policy, FetchProperties properties) {
+	private final RestClient client;
+
+	UpstreamFetcher(DestinationPolicy policy, FetchProperties properties, RestClient.Builder builder,
+			CloseableHttpClient upstreamHttpClient) {
 		this.policy = policy;
 		this.properties = properties;
+		HttpComponentsClientHttpRequestFactory requestFactory = new HttpComponentsClientHttpRequestFactory(
+				upstreamHttpClient);
+		requestFactory.setReadTimeout(properties.readTimeout());
+		// A fetch that finds every pooled connection busy waits no longer than it would
+		// wait to connect.
+		requestFactory.setConnectionRequestTimeout(properties.connectTimeout());
+		this.client = builder.requestFactory(requestFactory)
+			.defaultHeader(HttpHeaders.USER_AGENT, properties.userAgent())
+			.build();
 	}
 
 	/**
@@ -111,66 +117,26 @@ class UpstreamFetcher {
 	private <T> Hop<T> exchange(DestinationPolicy.Destination destination, BodyReader<T> reader, int redirects,
 			long deadline) throws FetchException {
 		URI url = destination.url();
-		long left = deadline - System.nanoTime();
-		if (left <= 0) {
+		if (deadline - System.nanoTime() <= 0) {
 			throw totalTimeoutPassed(null);
 		}
-		// No single wait outlasts the fetch's own deadline.
-		Duration readTimeout = Duration.ofNanos(Math.min(this.properties.readTimeout().toNanos(), left));
-		PoolingHttpClientConnectionManager connections = connections(destination, readTimeout);
-		try (CloseableHttpClient client = client(connections)) {
-			HttpComponentsClientHttpRequestFactory requestFactory = new HttpComponentsClientHttpRequestFactory(client);
-			requestFactory.setReadTimeout(readTimeout);
-			return RestClient.builder()
-				.requestFactory(requestFactory)
-				.build()
-				.get()
-				.uri(url)
-				.header(HttpHeaders.USER_AGENT, this.properties.userAgent())
-				.exchange((request, response) -> {
-					try {
-						int status = response.getStatusCode().value();
-						String location = response.getHeaders().getFirst(HttpHeaders.LOCATION);
-						if (REDIRECTS.contains(status) && location != null) {
-							return new Hop<>(location, null);
-						}
-						return new Hop<>(null, new Fetched<>(url, status, statusLine(response), headers(response),
-								reader.read(new DeadlineResponse(response, deadline)), redirects));
+		try {
+			// Not closed by the client: closing it would read what is left of the body.
+			return this.client.get().uri(url).exchange((request, response) -> {
+				try (DeadlineResponse upstream = new DeadlineResponse(response, deadline)) {
+					int status = upstream.getStatusCode().value();
+					String location = upstream.getHeaders().getFirst(HttpHeaders.LOCATION);
+					if (REDIRECTS.contains(status) && location != null) {
+						return new Hop<>(location, null);
 					}
-					finally {
-						// One connection per hop, never reused: closed now, so that the
-						// response does not drain the rest of an unwanted body (cut at
-						// the cap or the deadline), which may be of any length.
-						connections.close(CloseMode.IMMEDIATE);
-					}
-				});
+					return new Hop<>(null, new Fetched<>(url, status, statusLine(upstream), headers(upstream),
+							reader.read(upstream), redirects));
+				}
+			}, false);
 		}
 		catch (ResourceAccessException ex) {
-			throw failure(url, ex);
+			throw failure(destination, ex);
 		}
-		catch (IOException ex) {
-			throw FetchException.upstream("closing the connection to " + url.getHost() + " failed", ex);
-		}
-	}
-
-	private PoolingHttpClientConnectionManager connections(DestinationPolicy.Destination destination,
-			Duration readTimeout) {
-		return PoolingHttpClientConnectionManagerBuilder.create()
-			.setDnsResolver(new PinnedDnsResolver(destination.host(), destination.address()))
-			.setDefaultConnectionConfig(ConnectionConfig.custom()
-				.setConnectTimeout(Timeout.of(this.properties.connectTimeout()))
-				.setSocketTimeout(Timeout.of(readTimeout))
-				.build())
-			.build();
-	}
-
-	private static CloseableHttpClient client(PoolingHttpClientConnectionManager connections) {
-		return HttpClients.custom()
-			.setConnectionManager(connections)
-			.disableRedirectHandling()
-			.disableAutomaticRetries()
-			.disableCookieManagement()
-			.build();
 	}
 
 	private FetchException totalTimeoutPassed(Exception cause) {
@@ -179,17 +145,22 @@ class UpstreamFetcher {
 				cause);
 	}
 
-	private FetchException failure(URI url, ResourceAccessException ex) {
+	private FetchException failure(DestinationPolicy.Destination destination, ResourceAccessException ex) {
+		String host = destination.url().getHost();
 		for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+			if (cause instanceof PolicyDnsResolver.Refused refused) {
+				return refused.reason();
+			}
 			if (cause instanceof DeadlineResponse.Expired) {
 				return totalTimeoutPassed(ex);
 			}
 			if (cause instanceof InterruptedIOException) {
-				return FetchException.timeout(url.getHost() + " did not answer in time", ex);
+				return FetchException.timeout(host + " did not answer in time", ex);
 			}
 		}
 		Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-		return FetchException.upstream("cannot fetch from " + url.getHost() + ": " + cause.getClass().getSimpleName()
+		return FetchException.upstream("cannot fetch from " + host + " (" + destination.address().getHostAddress()
+				+ "): " + cause.getClass().getSimpleName()
 				+ ((cause.getMessage() != null) ? ": " + cause.getMessage() : ""), ex);
 	}
 

@@ -1,17 +1,11 @@
 package dev.wireport.payload;
 
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.slf4j.event.Level;
 
@@ -30,23 +24,17 @@ import org.springframework.boot.logging.LogLevel;
  * costs a clock read, an atomic read and a striped counter's increment; the logger's
  * level is asked only for the lines the limit lets through.
  * <p>
- * The lines let through are queued for one writer thread shared by every listener. A
- * console or pipe that stops taking output (a stuck log collector) then fills the queue
- * instead of stalling a connection or the UDP receiving loop; a line that finds the queue
- * full is counted, and the count is logged like those over the limit. The caller's MDC
- * goes with each line, so a TCP line still carries its listener and connection.
+ * The lines let through are queued for one writer thread shared by every listener
+ * ({@link MessageLogWriter}, started and stopped with the application). A console or pipe
+ * that stops taking output (a stuck log collector) then fills the queue instead of
+ * stalling a connection or the UDP receiving loop; a line that finds the queue full is
+ * counted, and the count is logged like those over the limit. The caller's MDC goes with
+ * each line, so a TCP line still carries its listener and connection.
  */
 public final class MessageLog {
 
 	/** How much of a payload a log line shows. */
 	public static final int PREVIEW_BYTES = 96;
-
-	/**
-	 * Lines waiting for the writer; at the default limits, seconds of every listener's.
-	 */
-	private static final int QUEUED_LINES = 4096;
-
-	private static final BlockingQueue<Runnable> queue = startWriter();
 
 	private static final long SECOND = 1_000_000_000L;
 
@@ -115,7 +103,7 @@ public final class MessageLog {
 	 */
 	public void log(String format, Object... arguments) {
 		// The caller's MDC (a TCP connection's listener and id) travels with the line.
-		if (!queue.offer(new Line(this.logger, this.level, format, arguments, MDC.getCopyOfContextMap()))) {
+		if (!MessageLogWriter.offer(new Line(this.logger, this.level, format, arguments, MDC.getCopyOfContextMap()))) {
 			this.writerBehind.increment();
 		}
 	}
@@ -129,46 +117,6 @@ public final class MessageLog {
 		if (behind > 0) {
 			log("{}: {} not logged (the log's output was not keeping up)", this.subject, behind);
 		}
-	}
-
-	/**
-	 * Waits until every line queued so far is written, for a stopping service whose JVM
-	 * would otherwise exit with the last messages' lines still queued.
-	 * @param timeout the longest wait, for an output that takes nothing
-	 * @return whether every line was written in time
-	 * @throws InterruptedException if interrupted while waiting
-	 */
-	public static boolean flush(Duration timeout) throws InterruptedException {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		CountDownLatch written = new CountDownLatch(1);
-		// Lines are written in order: once this runs, every line before it is out.
-		return queue.offer(written::countDown, timeout.toNanos(), TimeUnit.NANOSECONDS)
-				&& written.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-	}
-
-	private static BlockingQueue<Runnable> startWriter() {
-		BlockingQueue<Runnable> lines = new ArrayBlockingQueue<>(QUEUED_LINES);
-		Thread writer = new Thread(() -> {
-			try {
-				while (true) {
-					Runnable line = lines.take();
-					try {
-						line.run();
-					}
-					catch (RuntimeException ex) {
-						// One bad line (an argument whose toString fails) must not end
-						// every listener's log.
-						LoggerFactory.getLogger(MessageLog.class).warn("A message's log line was not written", ex);
-					}
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}, "message-log");
-		writer.setDaemon(true);
-		writer.start();
-		return lines;
 	}
 
 	private static Level slf4jLevel(LogLevel level) {

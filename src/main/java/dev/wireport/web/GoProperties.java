@@ -1,7 +1,5 @@
 package dev.wireport.web;
 
-import dev.wireport.config.ListenerList;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -28,7 +26,10 @@ public record GoProperties(@DefaultValue("1MB") DataSize maxBodySize, @DefaultVa
 			throw new InvalidConfigurationPropertyValueException("wireport.web.go.log-body-bytes", logBodyBytes,
 					"must be between 0B and 1MB");
 		}
-		ListenerList.logRate("wireport.web.go.log-rate", logRate);
+		if (logRate < 0) {
+			throw new InvalidConfigurationPropertyValueException("wireport.web.go.log-rate", logRate,
+					"must be a number of lines per second, or 0 for no limit");
+		}
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.wireport.fetch;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -126,6 +127,25 @@ class DestinationPolicyTest {
 		assertThatExceptionOfType(FetchException.class)
 			.isThrownBy(() -> lists.check(URI.create("http://localhost:8080/")))
 			.withMessageContaining("deny list");
+	}
+
+	@Test
+	void theHttpClientsResolverGetsOnlyAddressesThePolicyAllows() throws Exception {
+		assertThat(new PolicyDnsResolver(policy(List.of(), List.of(), true)).resolve("localhost")).isNotEmpty()
+			.allMatch(InetAddress::isLoopbackAddress);
+		assertThat(new PolicyDnsResolver(DEFAULT).resolve("0x5d.184.216.34")).extracting(InetAddress::getHostAddress)
+			.containsExactly("93.184.216.34");
+	}
+
+	@Test
+	void theHttpClientsResolverRefusesWithThePolicysReason() {
+		assertThatExceptionOfType(PolicyDnsResolver.Refused.class)
+			.isThrownBy(() -> new PolicyDnsResolver(DEFAULT).resolve("localhost"))
+			.withMessageContaining("is a loopback address")
+			.satisfies((refused) -> assertThat(refused.reason().status().value()).isEqualTo(403));
+		assertThatExceptionOfType(PolicyDnsResolver.Refused.class)
+			.isThrownBy(() -> new PolicyDnsResolver(policy(List.of(), List.of(), true)).resolve("[fe80::1]"))
+			.withMessageContaining("link-local");
 	}
 
 }

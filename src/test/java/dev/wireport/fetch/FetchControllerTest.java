@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,6 +39,9 @@ class FetchControllerTest {
 
 	@LocalServerPort
 	private int port;
+
+	@LocalManagementPort
+	private int managementPort;
 
 	@BeforeAll
 	static void startUpstream() throws IOException {
@@ -69,6 +73,17 @@ class FetchControllerTest {
 			.contains("\"body\":\"héllo upstream\",\"bodyEncoding\":\"text\",\"bodySize\":15,\"truncated\":false")
 			.contains("\"redirects\":0")
 			.containsPattern("\"elapsedMillis\":\\d+");
+	}
+
+	@Test
+	void fetchesAreTimedByTheHttpClientObservation() throws Exception {
+		fetch("/fetch", upstream.url("/text"));
+
+		HttpResponse<String> scrape = this.http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/prometheus"))
+				.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+		assertThat(scrape.body()).containsPattern(
+				"(?m)^http_client_requests_seconds_count\\{[^}]*client_name=\"upstream\"[^}]*status=\"200\"[^}]*} [1-9]");
 	}
 
 	@Test

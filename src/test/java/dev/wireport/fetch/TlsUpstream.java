@@ -22,16 +22,19 @@ import com.sun.net.httpserver.HttpsServer;
  */
 final class TlsUpstream implements AutoCloseable {
 
-	private static final char[] PASSWORD = "upstream".toCharArray();
+	/** The password of the server's key store. */
+	static final String PASSWORD = "upstream";
 
 	private final HttpsServer server;
 
+	private final Path keyStore;
+
 	TlsUpstream(Path directory) throws IOException, InterruptedException, GeneralSecurityException {
-		Path keyStore = directory.resolve("upstream.p12");
+		this.keyStore = directory.resolve("upstream.p12");
 		Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
 				"-genkeypair", "-alias", "upstream", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
 				"CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "1", "-storetype", "PKCS12",
-				"-keystore", keyStore.toString(), "-storepass", new String(PASSWORD))
+				"-keystore", this.keyStore.toString(), "-storepass", PASSWORD)
 			.redirectErrorStream(true)
 			.redirectOutput(directory.resolve("keytool.log").toFile())
 			.start();
@@ -40,11 +43,11 @@ final class TlsUpstream implements AutoCloseable {
 			throw new IOException("keytool failed: " + Files.readString(directory.resolve("keytool.log")));
 		}
 		KeyStore store = KeyStore.getInstance("PKCS12");
-		try (InputStream in = Files.newInputStream(keyStore)) {
-			store.load(in, PASSWORD);
+		try (InputStream in = Files.newInputStream(this.keyStore)) {
+			store.load(in, PASSWORD.toCharArray());
 		}
 		KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-		keys.init(store, PASSWORD);
+		keys.init(store, PASSWORD.toCharArray());
 		SSLContext tls = SSLContext.getInstance("TLS");
 		tls.init(keys.getKeyManagers(), null, null);
 		this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -54,6 +57,15 @@ final class TlsUpstream implements AutoCloseable {
 			exchange.close();
 		});
 		this.server.start();
+	}
+
+	/**
+	 * The server's key store (PKCS12): as a trust store, it trusts the server's
+	 * certificate.
+	 * @return its path
+	 */
+	Path keyStore() {
+		return this.keyStore;
 	}
 
 	int port() {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.logging.LogLevel;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -27,15 +28,19 @@ class MessageLogTest {
 
 	private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
+	private final MessageLogWriter writer = new MessageLogWriter();
+
 	@BeforeEach
 	void capture() {
 		this.logger.setLevel(Level.INFO);
 		this.appender.start();
 		this.logger.addAppender(this.appender);
+		this.writer.start();
 	}
 
 	@AfterEach
 	void release() {
+		this.writer.stop();
 		this.logger.detachAppender(this.appender);
 	}
 
@@ -67,11 +72,23 @@ class MessageLogTest {
 		MessageLog log = new MessageLog(this.logger, LogLevel.INFO, 0, "x");
 		IntStream.range(0, 100).forEach((i) -> log.log("line {}", i));
 
-		assertThat(MessageLog.flush(Duration.ofSeconds(10))).isTrue();
+		assertThat(MessageLogWriter.flush(Duration.ofSeconds(10))).isTrue();
 		assertThat(lines()).containsExactlyElementsOf(IntStream.range(0, 100).mapToObj((i) -> "line " + i).toList());
 		synchronized (this.appender) {
 			assertThat(this.appender.list).extracting(ILoggingEvent::getThreadName).containsOnly("message-log");
 		}
+	}
+
+	@Test
+	void theApplicationRunsTheWriterAndStoppingItWritesTheLinesStillQueued() {
+		MessageLog log = new MessageLog(this.logger, LogLevel.INFO, 0, "x");
+		try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext(
+				MessageLogWriter.class)) {
+			assertThat(context.getBean(MessageLogWriter.class).isRunning()).isTrue();
+			IntStream.range(0, 1000).forEach((i) -> log.log("line {}", i));
+		}
+		// No waiting: the context's close returned only once they were written.
+		assertThat(lines()).containsExactlyElementsOf(IntStream.range(0, 1000).mapToObj((i) -> "line " + i).toList());
 	}
 
 	@Test
@@ -82,7 +99,7 @@ class MessageLogTest {
 			assertTimeoutPreemptively(Duration.ofSeconds(30),
 					() -> IntStream.range(0, 10_000).filter((i) -> log.admit()).forEach((i) -> log.log("line {}", i)));
 			// A stopping service waits for the lines only as long as it is told to.
-			assertThat(MessageLog.flush(Duration.ofMillis(100))).isFalse();
+			assertThat(MessageLogWriter.flush(Duration.ofMillis(100))).isFalse();
 		}
 		// The next second's first message reports what the full queue turned away.
 		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,6 +25,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,8 +46,14 @@ class GoHandlerTest {
 	@LocalServerPort
 	private int port;
 
+	@LocalManagementPort
+	private int managementPort;
+
 	@Autowired
 	private MeterRegistry meters;
+
+	@Autowired
+	private JsonMapper jsonMapper;
 
 	private HttpResponse<byte[]> send(HttpRequest.Builder request) throws IOException, InterruptedException {
 		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -93,6 +102,23 @@ class GoHandlerTest {
 			.until(() -> this.meters.find("http.server.requests").tag("uri", "/go").tag("status", "200").timer(),
 					(timer) -> timer != null && timer.count() > 0);
 		assertThat(this.meters.find("http.server.requests.active").longTaskTimer()).isNull();
+	}
+
+	@Test
+	void theDispatcherServesGoAndListsItInTheMappings() throws Exception {
+		HttpResponse<byte[]> response = send(
+				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/mappings")));
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode mappings = this.jsonMapper.readTree(response.body()).at("/contexts/wireport/mappings");
+		assertThat(mappings.at("/dispatcherServlets/dispatcherServlet").values())
+			.filteredOn((mapping) -> mapping.at("/predicate").asString().equals("/go"))
+			.singleElement()
+			.extracting((mapping) -> mapping.at("/details/handlerFunction/className").asString())
+			.isEqualTo(GoHandler.class.getName());
+		// No servlet of its own beside the dispatcher.
+		assertThat(mappings.at("/servlets").values()).extracting((servlet) -> servlet.at("/name").asString())
+			.containsExactly("dispatcherServlet");
 	}
 
 	@Test

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# /go on one wireport jar beside the Go reference HTTP server, interleaved in one run:
+# the jar is started, warmed up with wrk (three unrecorded 10 s runs: the JIT needs about
+# 30 s on 2 cores), then wireport and Go are measured in turn, REPS times each, with
+# wrk -t2 -c64 -d10s. All traffic goes to 127.0.0.1.
+#
+#   bench/http-go.sh LABEL JAR [wireport arguments...]
+#     env: REPS (3), JAVA (java), OUT (target/bench-http), TOOLS (a built copy of the
+#          shared benchmark tools; default: copied from ../shared/bench and built)
+#
+# Appends one JSON line per measured run to $OUT/results.jsonl, labelled
+# "LABEL|http-go|rep=N" for wireport and "go-ref(LABEL)|http-go|rep=N" for Go; the
+# wireport log goes to $OUT/LABEL.log.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+label=$1 jar=$2
+shift 2
+reps=${REPS:-3}
+java=${JAVA:-java}
+out=${OUT:-$root/target/bench-http}
+mkdir -p "$out"
+tools=${TOOLS:-}
+if [ -z "$tools" ]; then
+  tools="$out/tools"
+  rm -rf "$tools" && cp -r "$root/../shared/bench" "$tools" && chmod -R u+w "$tools"
+  "$tools/build.sh" >/dev/null
+fi
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_port() { # port: bounded wait until something listens
+  for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done
+  echo "nothing listens on $1" >&2; return 1
+}
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+wport=$(free_port) mport=$(free_port) gport=$(free_port)
+log="$out/$label.log"
+"$java" -Xmx512m -jar "$jar" --server.port="$wport" --management.server.port="$mport" \
+  --wireport.tcp.listeners[0].port=0 --wireport.tcp.listeners[1].port=0 --wireport.udp.listeners[0].port=0 \
+  "$@" >"$log" 2>&1 &
+wp=$!; pids+=("$wp")
+"$tools/bin/ref-httpserver" -addr "127.0.0.1:$gport" 2>/dev/null & go=$!; pids+=("$go")
+# Something else on the port would be measured instead: wireport must be the one up.
+for _ in $(seq 1 300); do
+  kill -0 "$wp" 2>/dev/null || { echo "wireport did not start: see $log" >&2; exit 1; }
+  grep -q "Started WireportApplication" "$log" && break
+  sleep 0.2
+done
+wait_port "$wport" && wait_port "$gport"
+
+for _ in 1 2 3; do "$tools/httpbench.py" warmup "http://127.0.0.1:$wport/go" "$wp" >/dev/null 2>&1; done
+"$tools/httpbench.py" warmup "http://127.0.0.1:$gport/go" "$go" >/dev/null 2>&1
+for rep in $(seq 1 "$reps"); do
+  "$tools/httpbench.py" "$label|http-go|rep=$rep" "http://127.0.0.1:$wport/go" "$wp" 2>/dev/null >>"$out/results.jsonl"
+  "$tools/httpbench.py" "go-ref($label)|http-go|rep=$rep" "http://127.0.0.1:$gport/go" "$go" 2>/dev/null \
+    >>"$out/results.jsonl"
+done
