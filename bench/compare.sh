@@ -86,7 +86,8 @@ fair() { # label addr pid: one request/reply client while 4 connections pipeline
   sleep 1
   bin/load -mode tcp -addr "$2" -framing lf -size 64 -c 1 -m "$m_light" -pid "$3" -label "$1" -maxtime 60s \
     >>"$results"
-  kill "$flood" 2>/dev/null; wait "$flood" 2>/dev/null || true
+  kill "$flood" 2>/dev/null || true
+  wait "$flood" 2>/dev/null || true
 }
 udp() { # label addr pid senders messages
   bin/load -mode udp -addr "$2" -c "$4" -m "$5" -size 64 -pid "$3" -label "$1" -maxtime 60s >>"$results"
