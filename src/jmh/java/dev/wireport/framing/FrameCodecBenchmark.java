@@ -1,12 +1,15 @@
 package dev.wireport.framing;
 
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,11 +20,12 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Throughput of every framing's codec, decoding and encoding {@link #FRAMES} payloads of
- * one size per invocation.
+ * Throughput of every framing's Netty decoder and of its encoder, {@link #FRAMES}
+ * payloads of one size per invocation.
  *
  * <p>
  * The primary result is payloads per second ({@link OperationsPerInvocation}); the
@@ -29,15 +33,16 @@ import org.openjdk.jmh.infra.Blackhole;
  * (framing bytes not counted), so codecs compare on the data they carry.
  *
  * <p>
- * Decoding reads what the server reads: a {@link ReadAheadInputStream} with the
- * connection's 8 KiB buffer, over pre-encoded frames in memory that arrive one frame per
- * read, as a peer's separate writes do. That is what gives {@link Framing#CHUNK} its
- * message boundaries (a 64 KiB payload still arrives as 8 KiB chunks, as from a socket),
- * and for {@link Framing#RAW} each frame is followed by an end of stream, the client's
- * half-close, so one input carries many raw messages. {@code decodeBuffered} takes the
- * same frames out of a buffer with the codec's non-blocking {@link FrameDecoder}, as the
- * event loops do. Encoding writes through a {@link BufferedOutputStream} of the
- * connection's size, into an in-memory sink standing in for the socket.
+ * Decoding feeds the framing's decoder as the server's connection does, without a socket:
+ * the decoder sits in an {@link EmbeddedChannel} before a last handler that hands each
+ * frame to the {@link Blackhole} and releases it. Each frame arrives in reads of its own
+ * of at most 8 KiB, the server's largest read, as a peer's separate writes do; each read
+ * is one buffer of Netty's default allocator, the one the server's channels read into,
+ * followed by the end of the read. That is what gives {@link Framing#CHUNK} its message
+ * boundaries (a 64 KiB payload is 8 messages), and for {@link Framing#RAW} each frame is
+ * followed by the peer's half-close, the event the server's channel fires. Encoding
+ * appends the payloads to one reused buffer, as a connection collects the replies of one
+ * read.
  *
  * <p>
  * Run with {@code ./mvnw -B -Pjmh test-compile exec:exec}; pick framings and sizes with
@@ -49,16 +54,16 @@ import org.openjdk.jmh.infra.Blackhole;
 public class FrameCodecBenchmark {
 
 	/**
-	 * Payloads per invocation: enough to make the per-invocation rewind negligible at 64
-	 * bytes, few enough to keep the 64 KiB input at 4 MiB.
+	 * Payloads per invocation: enough to make the per-invocation overhead negligible at
+	 * 64 bytes, few enough to keep the 64 KiB case's reply buffer at 4 MiB.
 	 */
 	static final int FRAMES = 64;
 
 	/** The server's default maximum frame size, and the largest payload benchmarked. */
 	private static final int MAX_FRAME_SIZE = 64 * 1024;
 
-	/** The server connection's read and write buffer sizes. */
-	private static final int CONNECTION_BUFFER_SIZE = 8192;
+	/** The server's largest read. */
+	private static final int READ_SIZE = 8 * 1024;
 
 	/** Every framing; JMH takes all of an enum's constants when none are listed. */
 	@Param
@@ -78,26 +83,18 @@ public class FrameCodecBenchmark {
 
 	private byte[] payload;
 
+	private byte[] frame;
+
 	private long payloadBytesPerInvocation;
 
-	private FrameInput input;
+	private FrameConsumer consumer;
 
-	private ReadAheadInputStream in;
+	private EmbeddedChannel channel;
 
-	private ByteArrayOutputStream sink;
-
-	private byte[] frames;
-
-	private int frameLength;
-
-	private FrameDecoder decoder;
-
-	private ByteBuffer buffer;
-
-	private OutputStream out;
+	private ByteBuf out;
 
 	@Setup
-	public void setUp() throws IOException {
+	public void setUp(Blackhole blackhole) {
 		this.codec = this.framing.codec(MAX_FRAME_SIZE);
 		int size = Math.min(this.payloadSize, this.codec.maxFrameSize());
 		if (size < this.payloadSize / 2) {
@@ -114,70 +111,65 @@ public class FrameCodecBenchmark {
 			throw new IllegalStateException("Payload not encodable: " + problem);
 		}
 		this.payloadBytesPerInvocation = (long) FRAMES * size;
-		this.sink = new ByteArrayOutputStream();
-		this.out = new BufferedOutputStream(this.sink, CONNECTION_BUFFER_SIZE);
-		encodeAll();
-		this.frames = this.sink.toByteArray();
-		this.frameLength = this.frames.length / FRAMES;
-		this.input = new FrameInput(this.frames, this.frameLength, this.framing == Framing.RAW);
-		this.in = new ReadAheadInputStream(this.input, CONNECTION_BUFFER_SIZE);
-		this.decoder = this.codec.decoder();
-		this.buffer = ByteBuffer.allocate(MAX_FRAME_SIZE + FrameDecoder.MAX_FRAMING_BYTES).flip();
+		this.frame = this.codec.frame(this.payload);
+		this.consumer = new FrameConsumer(blackhole);
+		this.channel = new EmbeddedChannel(this.codec.newDecoder(), this.consumer);
+		this.out = ByteBufAllocator.DEFAULT.ioBuffer(FRAMES * this.frame.length);
+		// A decoder that refused the frames would be measured on its error path, which
+		// the channel only records: one invocation's worth is checked before measuring.
+		decodeFrames();
+		this.channel.checkException();
+		if (this.consumer.received != this.payloadBytesPerInvocation) {
+			throw new IllegalStateException(
+					"Decoded " + this.consumer.received + " payload bytes, expected " + this.payloadBytesPerInvocation);
+		}
+	}
+
+	@TearDown
+	public void tearDown() {
+		this.channel.finishAndReleaseAll();
+		this.out.release();
 	}
 
 	@Benchmark
 	@OperationsPerInvocation(FRAMES)
-	public void decode(Blackhole blackhole, PayloadBytes counter) throws IOException {
-		this.input.rewind();
-		// Counting bytes, not calls: a chunk message can be part of a payload.
-		long left = this.payloadBytesPerInvocation;
-		while (left > 0) {
-			byte[] message = this.codec.deserialize(this.in);
-			left -= message.length;
-			blackhole.consume(message);
-		}
+	public void decode(PayloadBytes counter) {
+		decodeFrames();
 		counter.bytes += this.payloadBytesPerInvocation;
 	}
 
 	/**
-	 * Decodes as an event-loop connection does: each frame's bytes are appended to the
-	 * connection's buffer in reads of at most the connection's read size, and every whole
-	 * frame is taken out after each read; a {@code raw} frame is taken at its end of
-	 * stream.
+	 * Passes the frames through the pipeline as the server's channel does: one read at a
+	 * time, each copied into a buffer of its own (the decoder keeps what it has not
+	 * decoded) and followed by the end of the read; for {@code raw}, after each frame,
+	 * the half-close, on which the decoder passes on its message and keeps nothing, so
+	 * that one decoder serves every message as a new one would.
 	 */
-	@Benchmark
-	@OperationsPerInvocation(FRAMES)
-	public void decodeBuffered(Blackhole blackhole, PayloadBytes counter) throws FrameException {
-		for (int frame = 0; frame < this.frames.length; frame += this.frameLength) {
-			for (int read = frame; read < frame + this.frameLength; read += CONNECTION_BUFFER_SIZE) {
-				int count = Math.min(CONNECTION_BUFFER_SIZE, frame + this.frameLength - read);
-				this.buffer.compact().put(this.frames, read, count).flip();
-				for (byte[] message = this.decoder.next(this.buffer); message != null; message = this.decoder
-					.next(this.buffer)) {
-					blackhole.consume(message);
-				}
-			}
-			if (this.framing == Framing.RAW) {
-				blackhole.consume(this.decoder.end(this.buffer));
-			}
-		}
-		counter.bytes += this.payloadBytesPerInvocation;
-	}
-
-	@Benchmark
-	@OperationsPerInvocation(FRAMES)
-	public int encode(PayloadBytes counter) throws IOException {
-		this.sink.reset();
-		encodeAll();
-		counter.bytes += this.payloadBytesPerInvocation;
-		return this.sink.size();
-	}
-
-	private void encodeAll() throws IOException {
+	private void decodeFrames() {
+		ChannelPipeline pipeline = this.channel.pipeline();
+		ByteBufAllocator allocator = this.channel.alloc();
+		boolean endEachFrame = this.framing == Framing.RAW;
 		for (int i = 0; i < FRAMES; i++) {
-			this.codec.serialize(this.payload, this.out);
+			for (int offset = 0; offset < this.frame.length; offset += READ_SIZE) {
+				int count = Math.min(READ_SIZE, this.frame.length - offset);
+				pipeline.fireChannelRead(allocator.ioBuffer(count).writeBytes(this.frame, offset, count));
+				pipeline.fireChannelReadComplete();
+			}
+			if (endEachFrame) {
+				pipeline.fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+			}
 		}
-		this.out.flush();
+	}
+
+	@Benchmark
+	@OperationsPerInvocation(FRAMES)
+	public int encode(PayloadBytes counter) {
+		this.out.clear();
+		for (int i = 0; i < FRAMES; i++) {
+			this.codec.encode(this.payload, this.out);
+		}
+		counter.bytes += this.payloadBytesPerInvocation;
+		return this.out.readableBytes();
 	}
 
 	/**
@@ -192,37 +184,24 @@ public class FrameCodecBenchmark {
 	}
 
 	/**
-	 * Frames of equal length, each delivered by reads of its own, optionally each
-	 * followed by one end of stream.
+	 * Where the decoded frames go, in place of the connection: each is consumed and
+	 * released, and its bytes counted for the check before measuring.
 	 */
-	private static final class FrameInput extends ChunkedInput {
+	private static final class FrameConsumer extends ChannelInboundHandlerAdapter {
 
-		private final int frameLength;
+		private final Blackhole blackhole;
 
-		private final boolean endAfterEachFrame;
+		private long received;
 
-		private boolean endPending;
-
-		FrameInput(byte[] frames, int frameLength, boolean endAfterEachFrame) {
-			super(frames);
-			this.frameLength = frameLength;
-			this.endAfterEachFrame = endAfterEachFrame;
+		FrameConsumer(Blackhole blackhole) {
+			this.blackhole = blackhole;
 		}
 
 		@Override
-		int limit(int length) {
-			return Math.min(length, this.frameLength - position() % this.frameLength);
-		}
-
-		@Override
-		public int read(byte[] target, int offset, int length) {
-			if (this.endPending) {
-				this.endPending = false;
-				return -1;
-			}
-			int count = super.read(target, offset, length);
-			this.endPending = this.endAfterEachFrame && count > 0 && position() % this.frameLength == 0;
-			return count;
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			this.received += ((ByteBuf) msg).readableBytes();
+			this.blackhole.consume(msg);
+			ReferenceCountUtil.release(msg);
 		}
 
 	}

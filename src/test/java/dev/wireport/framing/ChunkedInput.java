@@ -63,18 +63,6 @@ class ChunkedInput extends InputStream {
 		return Math.min(length, this.readSizes.getAsInt());
 	}
 
-	int position() {
-		return this.position;
-	}
-
-	/**
-	 * Starts again from the first byte, so that one input serves many passes without a
-	 * new stream (the benchmarks read it thousands of times a second).
-	 */
-	void rewind() {
-		this.position = 0;
-	}
-
 	@Override
 	public int available() {
 		return 0;
