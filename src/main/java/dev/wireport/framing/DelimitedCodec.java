@@ -11,10 +11,11 @@ import io.netty.handler.codec.TooLongFrameException;
 /**
  * A frame is its payload followed by a terminator ({@code \n}, {@code \r\n} or
  * {@code NUL}), optionally preceded by a start byte ({@code STX}). Decoded by Netty's
- * {@link DelimiterBasedFrameDecoder}, which remembers how far it has scanned, fails fast
- * once a frame outgrows its limit and never buffers more than that; this codec adds the
- * start byte, checked as soon as a frame's first byte arrives, and wireport's error
- * texts.
+ * {@link DelimiterBasedFrameDecoder}, which fails fast once a frame outgrows its limit
+ * and never buffers more than that (it searches the buffered bytes again at every read,
+ * so a large frame that arrives in many reads decodes slower than a length header:
+ * docs/benchmarks.md); this codec adds the start byte, checked as soon as a frame's first
+ * byte arrives, and wireport's error texts.
  */
 public final class DelimitedCodec implements FrameCodec {
 
