@@ -126,12 +126,6 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 	/** Set when shutdown asked the connection to end after what the peer sent. */
 	private boolean draining;
 
-	/** Whether the last read filled its buffer: the socket may hold more. */
-	private boolean lastReadFilled;
-
-	/** Whether a frame was taken whole since the read began. */
-	private boolean framesTaken;
-
 	/** Whether this connection's listener and id are in the thread's logging context. */
 	private boolean inContext;
 
@@ -192,7 +186,6 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 	 * {@link #send(Message)} before this returns.
 	 */
 	private void dispatch(byte[] payload) {
-		this.framesTaken = true;
 		this.decodedAt = System.nanoTime();
 		this.messagesIn++;
 		this.bytesIn += payload.length;
@@ -276,8 +269,8 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 
 	private void countTraffic() {
 		if (this.messagesIn > 0 || this.repliesOut > 0) {
-			this.connections.metrics().traffic(this.messagesIn, this.bytesIn, this.repliesOut, this.bytesOut);
-			this.connections.metrics().handled(this.repliesOut, this.handlingNanos);
+			this.connections.metrics()
+				.traffic(this.messagesIn, this.bytesIn, this.repliesOut, this.bytesOut, this.handlingNanos);
 			this.messagesIn = 0;
 			this.bytesIn = 0;
 			this.repliesOut = 0;
@@ -315,15 +308,13 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 	/**
 	 * Watches a frame left unfinished by the read: it must be complete within the frame
 	 * timeout of the read that brought its first bytes. A read that completed a frame
-	 * started the one left unfinished.
+	 * (its messages are not yet counted) started the one left unfinished.
 	 */
 	private void watchUnfinishedFrame() {
-		boolean newFrame = this.framesTaken;
-		this.framesTaken = false;
 		if (this.frameTimeoutNanos == 0 || this.ending != Ending.NONE) {
 			return;
 		}
-		if (this.decoder.pendingBytes() == 0 || newFrame) {
+		if (this.decoder.pendingBytes() == 0 || this.messagesIn > 0) {
 			cancelFrameTimer();
 		}
 		if (this.decoder.pendingBytes() > 0 && this.frameTimer == null) {
@@ -484,8 +475,11 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 	 * JDK discards what the socket still holds when its input is shut down.
 	 */
 	private void endInputIfRead() {
-		if (this.draining && this.ending == Ending.NONE && !this.paused && !this.lastReadFilled) {
-			((DuplexChannel) this.channel).shutdownInput();
+		if (this.draining && this.ending == Ending.NONE && !this.paused) {
+			RecvByteBufAllocator.Handle lastRead = this.channel.unsafe().recvBufAllocHandle();
+			if (lastRead.lastBytesRead() <= 0 || lastRead.lastBytesRead() < lastRead.attemptedBytesRead()) {
+				((DuplexChannel) this.channel).shutdownInput();
+			}
 		}
 	}
 
@@ -687,12 +681,9 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 		public void channelReadComplete(ChannelHandlerContext ctx) {
 			enterContext();
 			try {
-				RecvByteBufAllocator.Handle read = ctx.channel().unsafe().recvBufAllocHandle();
-				NettyTcpConnection.this.lastReadFilled = read.lastBytesRead() > 0
-						&& read.lastBytesRead() >= read.attemptedBytesRead();
 				if (NettyTcpConnection.this.ending == Ending.NONE) {
-					flushReplies();
 					watchUnfinishedFrame();
+					flushReplies();
 					endInputIfRead();
 				}
 			}
