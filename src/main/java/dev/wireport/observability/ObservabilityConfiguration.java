@@ -1,11 +1,15 @@
 package dev.wireport.observability;
 
+import dev.wireport.tcp.TcpListeners;
+import dev.wireport.udp.UdpListeners;
+
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.config.IntegrationManagementConfigurer;
 
 /**
- * Metrics set-up shared by every feature.
+ * Health and metrics set-up shared by every feature.
  */
 @Configuration(proxyBeanMethods = false)
 class ObservabilityConfiguration {
@@ -13,6 +17,26 @@ class ObservabilityConfiguration {
 	@Bean
 	static PrometheusLintFilter prometheusLintFilter() {
 		return new PrometheusLintFilter();
+	}
+
+	/**
+	 * The {@code tcp} health component, one child per listener, in the readiness group.
+	 * @param listeners the TCP listeners
+	 * @return the component
+	 */
+	@Bean
+	CompositeHealthContributor tcpHealthContributor(TcpListeners listeners) {
+		return listeners.healthContributor();
+	}
+
+	/**
+	 * The {@code udp} health component, one child per listener, in the readiness group.
+	 * @param listeners the UDP listeners
+	 * @return the component
+	 */
+	@Bean
+	CompositeHealthContributor udpHealthContributor(UdpListeners listeners) {
+		return listeners.healthContributor();
 	}
 
 	/**

@@ -12,6 +12,9 @@ import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import static dev.wireport.listener.ListenerMeters.bytes;
+import static dev.wireport.listener.ListenerMeters.counter;
+
 /**
  * Every meter of one TCP listener, tagged {@code listener=<name>}. They are registered
  * once, when the listener starts, so counting a message is an increment, never a registry
@@ -47,16 +50,10 @@ final class TcpListenerMetrics {
 		this.received = counter("wireport.tcp.messages.received", "TCP messages received whole", listener, registry);
 		this.replied = counter("wireport.tcp.messages.replied", "TCP replies written to the connection", listener,
 				registry);
-		this.bytesReceived = Counter.builder("wireport.tcp.payload.received")
-			.description("Payload bytes of the TCP messages received, framing excluded")
-			.baseUnit("bytes")
-			.tag("listener", listener)
-			.register(registry);
-		this.bytesSent = Counter.builder("wireport.tcp.payload.sent")
-			.description("Payload bytes of the TCP replies written, framing excluded")
-			.baseUnit("bytes")
-			.tag("listener", listener)
-			.register(registry);
+		this.bytesReceived = bytes("wireport.tcp.payload.received",
+				"Payload bytes of the TCP messages received, framing excluded", listener, registry);
+		this.bytesSent = bytes("wireport.tcp.payload.sent",
+				"Payload bytes of the TCP replies written, framing excluded", listener, registry);
 		FunctionTimer
 			.builder("wireport.tcp.messages.handling", this, (metrics) -> metrics.handledMessages.sum(),
 					(metrics) -> metrics.handlingNanos.sum(), TimeUnit.NANOSECONDS)
@@ -87,10 +84,6 @@ final class TcpListenerMetrics {
 						.tag("reason", reason.tag())
 						.register(registry));
 		}
-	}
-
-	private static Counter counter(String name, String description, String listener, MeterRegistry registry) {
-		return Counter.builder(name).description(description).tag("listener", listener).register(registry);
 	}
 
 	/**

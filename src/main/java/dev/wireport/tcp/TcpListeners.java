@@ -10,12 +10,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.wireport.io.EventLoops;
+import dev.wireport.listener.ListenerGroup;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
@@ -32,7 +32,7 @@ import org.springframework.stereotype.Component;
  * accepting, answer the messages already received, then close.
  */
 @Component
-public class TcpListeners implements SmartLifecycle {
+public class TcpListeners extends ListenerGroup<TcpListeners.Listener> {
 
 	private static final Logger logger = LoggerFactory.getLogger(TcpListeners.class);
 
@@ -46,12 +46,9 @@ public class TcpListeners implements SmartLifecycle {
 
 	private final EventLoops eventLoops;
 
-	private final Map<String, Listener> listeners = new LinkedHashMap<>();
-
-	private volatile boolean running;
-
 	public TcpListeners(TcpProperties properties, IntegrationFlowContext flowContext, MeterRegistry registry,
 			EventLoops eventLoops) {
+		super("TCP", properties.listenerSettings().stream().map(TcpListenerSettings::name).toList());
 		this.properties = properties;
 		this.flowContext = flowContext;
 		this.registry = registry;
@@ -59,38 +56,32 @@ public class TcpListeners implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
+	protected void startListeners() {
 		// Every listener is known before any flow starts: a flow's listening event comes
-		// on its own thread and looks its listener up in the map, which must not be
-		// changing then.
-		Map<String, IntegrationFlow> flows = new LinkedHashMap<>();
-		this.properties.listenerSettings().forEach((settings) -> flows.put(settings.name(), prepare(settings)));
-		flows.forEach((name, flow) -> this.flowContext.registration(flow)
-			.id("tcp." + name)
-			.addBean("tcp." + name + ".connections", this.listeners.get(name).factory())
+		// on its own thread and looks its listener up, which must not be changing then.
+		Map<Listener, IntegrationFlow> flows = new LinkedHashMap<>();
+		this.properties.listenerSettings().forEach((settings) -> {
+			Listener listener = prepare(settings);
+			flows.put(listener, listener.flow());
+		});
+		flows.forEach((listener, flow) -> this.flowContext.registration(flow)
+			.id("tcp." + listener.settings().name())
+			.addBean("tcp." + listener.settings().name() + ".connections", listener.factory())
 			.register());
-		for (Listener listener : this.listeners.values()) {
+		for (Listener listener : listeners()) {
 			awaitBound(listener);
 		}
-		this.running = true;
 	}
 
 	/**
-	 * Builds a listener's connection factory and flow, and records the listener.
-	 * @return the flow, not yet started
+	 * Builds a listener's connection factory, and records the listener.
 	 */
-	private IntegrationFlow prepare(TcpListenerSettings settings) {
+	private Listener prepare(TcpListenerSettings settings) {
 		ListenerConnections connections = new ListenerConnections(settings, this.registry);
 		NettyServerConnectionFactory factory = new NettyServerConnectionFactory(settings, connections, this.eventLoops);
 		Listener listener = new Listener(settings, factory, connections, new CompletableFuture<>());
-		this.listeners.put(settings.name(), listener);
-		// Collaborating channel adapters, not an inbound gateway: the gateway sends each
-		// message through a temporary reply channel, with a copy of the message for it;
-		// the outbound adapter writes the reply to the connection its header names.
-		return IntegrationFlow.from(Tcp.inboundAdapter(listener.factory()))
-			.handle(new TcpMessageHandler(settings))
-			.handle(Tcp.outboundAdapter(listener.factory()))
-			.get();
+		started(settings.name(), listener);
+		return listener;
 	}
 
 	private void awaitBound(Listener listener) {
@@ -126,36 +117,25 @@ public class TcpListeners implements SmartLifecycle {
 	}
 
 	private Listener find(Object factory) {
-		return this.listeners.values()
-			.stream()
-			.filter((listener) -> listener.factory() == factory)
-			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("Event from an unknown connection factory: " + factory));
+		for (Listener listener : listeners()) {
+			if (listener.factory() == factory) {
+				return listener;
+			}
+		}
+		throw new IllegalStateException("Event from an unknown connection factory: " + factory);
 	}
 
-	/**
-	 * The port a listener is bound to, which differs from the configured one for port 0.
-	 * @param name the listener's name
-	 * @return the bound port
-	 */
-	public int port(String name) {
-		Listener listener = this.listeners.get(name);
-		if (listener == null) {
-			throw new IllegalArgumentException("No TCP listener named '" + name + "'");
-		}
+	@Override
+	protected int boundPort(Listener listener) {
 		return listener.factory().getPort();
 	}
 
 	/**
-	 * A listener's health: up while it is bound and accepting connections.
-	 * @param name the listener's name
-	 * @return the health, with the listener's address, framing and connections
+	 * Up while the listener is bound and accepting connections; with its address, framing
+	 * and connections.
 	 */
-	public Health health(String name) {
-		Listener listener = this.listeners.get(name);
-		if (listener == null) {
-			return Health.down().withDetail("reason", "not started").build();
-		}
+	@Override
+	protected Health health(Listener listener) {
 		TcpListenerSettings settings = listener.settings();
 		Health.Builder health = listener.factory().isListening() ? Health.up()
 				: Health.down().withDetail("reason", "not accepting connections");
@@ -174,14 +154,18 @@ public class TcpListeners implements SmartLifecycle {
 	 * @return how many connections are open
 	 */
 	public int activeConnections(String name) {
-		return this.listeners.get(name).connections().active();
+		return listener(name).connections().active();
 	}
 
+	/**
+	 * Stops accepting on every listener, then drains each: the messages already received
+	 * are answered before the connections close.
+	 */
 	@Override
-	public void stop() {
-		this.listeners.values().forEach((listener) -> listener.factory().stopAccepting());
+	protected void stopListeners() {
+		listeners().forEach((listener) -> listener.factory().stopAccepting());
 		long deadline = System.nanoTime() + this.properties.drainTimeout().toNanos();
-		for (Listener listener : this.listeners.values()) {
+		for (Listener listener : listeners()) {
 			try {
 				Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
 				if (!listener.connections().drain(left)) {
@@ -194,25 +178,24 @@ public class TcpListeners implements SmartLifecycle {
 				break;
 			}
 		}
-		this.running = false;
 	}
 
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
+	record Listener(TcpListenerSettings settings, NettyServerConnectionFactory factory, ListenerConnections connections,
+			CompletableFuture<Integer> bound) {
 
-	/**
-	 * Stops before the integration endpoints (lower phases stop later), so that the flows
-	 * are still there to answer the messages drained.
-	 */
-	@Override
-	public int getPhase() {
-		return Integer.MAX_VALUE - 4096;
-	}
+		/**
+		 * The listener's flow. Collaborating channel adapters, not an inbound gateway:
+		 * the gateway sends each message through a temporary reply channel, with a copy
+		 * of the message for it; the outbound adapter writes the reply to the connection
+		 * its header names.
+		 */
+		IntegrationFlow flow() {
+			return IntegrationFlow.from(Tcp.inboundAdapter(this.factory))
+				.handle(new TcpMessageHandler(this.settings))
+				.handle(Tcp.outboundAdapter(this.factory))
+				.get();
+		}
 
-	private record Listener(TcpListenerSettings settings, NettyServerConnectionFactory factory,
-			ListenerConnections connections, CompletableFuture<Integer> bound) {
 	}
 
 }

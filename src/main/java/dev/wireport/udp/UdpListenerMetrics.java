@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import static dev.wireport.listener.ListenerMeters.bytes;
+import static dev.wireport.listener.ListenerMeters.counter;
+
 /**
  * Every meter of one UDP listener, tagged {@code listener=<name>}, registered once when
  * the listener starts.
@@ -37,16 +40,9 @@ final class UdpListenerMetrics {
 		this.received = counter("wireport.udp.datagrams.received", "UDP datagrams received whole and handled", listener,
 				registry);
 		this.replied = counter("wireport.udp.datagrams.replied", "UDP replies sent", listener, registry);
-		this.payloadReceived = Counter.builder("wireport.udp.payload.received")
-			.description("Bytes of the UDP datagrams received whole")
-			.baseUnit("bytes")
-			.tag("listener", listener)
-			.register(registry);
-		this.payloadSent = Counter.builder("wireport.udp.payload.sent")
-			.description("Bytes of the UDP replies sent")
-			.baseUnit("bytes")
-			.tag("listener", listener)
-			.register(registry);
+		this.payloadReceived = bytes("wireport.udp.payload.received", "Bytes of the UDP datagrams received whole",
+				listener, registry);
+		this.payloadSent = bytes("wireport.udp.payload.sent", "Bytes of the UDP replies sent", listener, registry);
 		this.truncated = counter("wireport.udp.datagrams.truncated",
 				"UDP datagrams longer than the listener's maximum size, dropped unanswered", listener, registry);
 		this.empty = counter("wireport.udp.datagrams.empty", "Empty UDP datagrams, ignored", listener, registry);
@@ -72,10 +68,6 @@ final class UdpListenerMetrics {
 			.description("UDP datagrams the kernel dropped because the listener's socket receive buffer was full")
 			.tag("listener", this.listener)
 			.register(registry);
-	}
-
-	private static Counter counter(String name, String description, String listener, MeterRegistry registry) {
-		return Counter.builder(name).description(description).tag("listener", listener).register(registry);
 	}
 
 }

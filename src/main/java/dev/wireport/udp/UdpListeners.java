@@ -1,16 +1,14 @@
 package dev.wireport.udp;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 import dev.wireport.io.EventLoops;
+import dev.wireport.listener.ListenerGroup;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
 import org.springframework.stereotype.Component;
@@ -24,7 +22,7 @@ import org.springframework.stereotype.Component;
  * dropped and counted.
  */
 @Component
-public class UdpListeners implements SmartLifecycle {
+public class UdpListeners extends ListenerGroup<UdpListeners.Listener> {
 
 	private static final Logger logger = LoggerFactory.getLogger(UdpListeners.class);
 
@@ -39,12 +37,9 @@ public class UdpListeners implements SmartLifecycle {
 
 	private final EventLoops eventLoops;
 
-	private final Map<String, Listener> listeners = new LinkedHashMap<>();
-
-	private volatile boolean running;
-
 	public UdpListeners(UdpProperties properties, IntegrationFlowContext flowContext, MeterRegistry registry,
 			EventLoops eventLoops) {
+		super("UDP", properties.listenerSettings().stream().map(UdpListenerSettings::name).toList());
 		this.properties = properties;
 		this.flowContext = flowContext;
 		this.registry = registry;
@@ -52,9 +47,8 @@ public class UdpListeners implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
+	protected void startListeners() {
 		this.properties.listenerSettings().forEach(this::register);
-		this.running = true;
 	}
 
 	private void register(UdpListenerSettings settings) {
@@ -68,34 +62,22 @@ public class UdpListeners implements SmartLifecycle {
 			.handle(new UdpMessageHandler(settings, receiver.channel(), limiter, metrics))
 			.get();
 		this.flowContext.registration(flow).id("udp." + settings.name()).register();
-		this.listeners.put(settings.name(), new Listener(settings, receiver));
+		started(settings.name(), new Listener(settings, receiver));
 		logger.info("UDP listener '{}' listening on {}:{}, replying {}", settings.name(), settings.host(), port,
 				settings.repliesEnabled() ? settings.reply().name().toLowerCase(Locale.ROOT) : "never");
 	}
 
-	/**
-	 * The port a listener is bound to, which differs from the configured one for port 0.
-	 * @param name the listener's name
-	 * @return the bound port
-	 */
-	public int port(String name) {
-		Listener listener = this.listeners.get(name);
-		if (listener == null) {
-			throw new IllegalArgumentException("No UDP listener named '" + name + "'");
-		}
+	@Override
+	protected int boundPort(Listener listener) {
 		return listener.receiver().port();
 	}
 
 	/**
-	 * A listener's health: up while its socket is bound and being read.
-	 * @param name the listener's name
-	 * @return the health, with the listener's address and reply settings
+	 * Up while the listener's socket is bound and being read; with its address and reply
+	 * settings.
 	 */
-	public Health health(String name) {
-		Listener listener = this.listeners.get(name);
-		if (listener == null) {
-			return Health.down().withDetail("reason", "not started").build();
-		}
+	@Override
+	protected Health health(Listener listener) {
 		UdpListenerSettings settings = listener.settings();
 		Health.Builder health = listener.receiver().isReceiving() ? Health.up()
 				: Health.down().withDetail("reason", "not receiving");
@@ -111,24 +93,12 @@ public class UdpListeners implements SmartLifecycle {
 	 * closes its channel; the event loops stop after every listener.
 	 */
 	@Override
-	public void stop() {
-		this.listeners.values().forEach((listener) -> listener.receiver().stop());
-		this.listeners.values().forEach((listener) -> listener.receiver().close());
-		this.running = false;
+	protected void stopListeners() {
+		listeners().forEach((listener) -> listener.receiver().stop());
+		listeners().forEach((listener) -> listener.receiver().close());
 	}
 
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	/** Stops before the integration endpoints, like the TCP listeners. */
-	@Override
-	public int getPhase() {
-		return Integer.MAX_VALUE - 4096;
-	}
-
-	private record Listener(UdpListenerSettings settings, NettyDatagramReceiver receiver) {
+	record Listener(UdpListenerSettings settings, NettyDatagramReceiver receiver) {
 
 	}
 
