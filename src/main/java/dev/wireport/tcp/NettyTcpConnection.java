@@ -245,8 +245,8 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 		}
 		catch (RuntimeException ex) {
 			// The flow failed on this message; the next one may still be answered.
-			logger.error("listener={} connection={} message not handled", this.connections.listenerName(),
-					this.connectionId, ex);
+			logger.error("listener={} connection={} remote={} message not handled", this.connections.listenerName(),
+					this.connectionId, remote(), ex);
 		}
 		finally {
 			this.handling = null;
@@ -442,8 +442,8 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 			close();
 		}
 		else {
-			logger.error("listener={} connection={} failed; closing it", this.connections.listenerName(),
-					this.connectionId, problem);
+			logger.error("listener={} connection={} remote={} failed; closing it", this.connections.listenerName(),
+					this.connectionId, remote(), problem);
 			close();
 		}
 	}

@@ -111,7 +111,6 @@ final class ProxyProtocolHandler extends ChannelDuplexHandler {
 	private void detect(ChannelHandlerContext ctx, ByteBuf bytes) {
 		if (this.seen == null) {
 			this.seen = bytes;
-			startTimer(ctx);
 		}
 		else {
 			this.seen = ctx.alloc().compositeBuffer().addComponents(true, this.seen, bytes);
@@ -132,6 +131,7 @@ final class ProxyProtocolHandler extends ChannelDuplexHandler {
 			this.seen = null;
 			decode(ctx, header);
 		}
+		waitForTheRest(ctx);
 	}
 
 	/**
@@ -250,8 +250,13 @@ final class ProxyProtocolHandler extends ChannelDuplexHandler {
 		ctx.fireExceptionCaught(new FrameException(FrameException.Reason.PROXY_PROTOCOL, reason));
 	}
 
-	private void startTimer(ChannelHandlerContext ctx) {
-		if (!this.frameTimeout.isZero()) {
+	/**
+	 * Bytes of a header have come and the rest has not: the header must be complete
+	 * within the frame timeout of its first byte, as a frame must.
+	 */
+	private void waitForTheRest(ChannelHandlerContext ctx) {
+		if ((this.state == State.DETECTING || this.state == State.DECODING) && this.timer == null
+				&& !this.frameTimeout.isZero()) {
 			this.timer = ctx.executor().schedule(() -> {
 				this.timer = null;
 				if (this.state == State.DETECTING || this.state == State.DECODING) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -26,8 +28,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.event.EventListener;
+import org.springframework.integration.ip.tcp.connection.TcpConnection;
+import org.springframework.integration.ip.tcp.connection.TcpConnectionOpenEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -64,6 +70,9 @@ class TcpProxyProtocolTest {
 	@Autowired
 	private MeterRegistry registry;
 
+	@Autowired
+	private OpenedConnections opened;
+
 	/**
 	 * Each header puts the address it carries into the connection's log lines, with the
 	 * peer's as {@code via}; the message after it is the client's first, whole.
@@ -92,6 +101,25 @@ class TcpProxyProtocolTest {
 						"198.51.100.9:40001"),
 				Arguments.of("v2 ipv6", v2(HAProxyCommand.PROXY, HAProxyProxiedProtocol.TCP6, "2001:db8:0:0:0:0:0:9",
 						"2001:db8:0:0:0:0:0:1"), "2001:db8:0:0:0:0:0:9:40001"));
+	}
+
+	/**
+	 * The connection is announced only once the header is read: Spring Integration's open
+	 * event already names the client, and so does the connection for the flow.
+	 */
+	@Test
+	void theOpenEventComesWithTheClientsAddress() throws IOException {
+		try (WireClient client = client("proxied")) {
+			client.write("PROXY TCP4 203.0.113.99 192.0.2.1 50999 9000\r\n");
+
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(this.opened.events).anySatisfy((event) -> {
+					TcpConnection connection = (TcpConnection) event.getSource();
+					assertThat(connection.getHostAddress()).isEqualTo("203.0.113.99");
+					assertThat(connection.getHostName()).isEqualTo("203.0.113.99");
+					assertThat(connection.getPort()).isEqualTo(50999);
+				}));
+		}
 	}
 
 	/**
@@ -223,6 +251,18 @@ class TcpProxyProtocolTest {
 				Arguments.of("PROXY TCP4 203.0.113.7 192.0.2.1 56324 9000 " + "-".repeat(72) + "\r\nsecret\n",
 						"header length (116) exceeds the allowed maximum (108)"),
 				Arguments.of("\r\n\r\n\u0000\r\nQUIT\n\u0031\u0011\u0000\u0000secret\n", "unknown version: 48"));
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class OpenedConnections {
+
+		final Queue<TcpConnectionOpenEvent> events = new ConcurrentLinkedQueue<>();
+
+		@EventListener
+		void opened(TcpConnectionOpenEvent event) {
+			this.events.add(event);
+		}
+
 	}
 
 	private WireClient client(String listener) throws IOException {
