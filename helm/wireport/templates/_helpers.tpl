@@ -57,6 +57,9 @@ wireport:
         {{- with $listener.reply }}
         reply: {{ . | quote }}
         {{- end }}
+        {{- with $listener.proxyProtocol }}
+        proxy-protocol: {{ . | quote }}
+        {{- end }}
     {{- end }}
     {{- range $name := list "seed" "framed" }}
     {{- if not (hasKey $.Values.tcp.listeners $name) }}

@@ -35,7 +35,14 @@ public class FrameException extends DecoderException {
 		MALFORMED("malformed"),
 
 		/** The frame was not completed in time. */
-		TIMEOUT("timeout");
+		TIMEOUT("timeout"),
+
+		/**
+		 * Not a frame's fault but the connection's: on a listener that reads the PROXY
+		 * protocol, the header was missing where it is required, malformed, or not
+		 * completed.
+		 */
+		PROXY_PROTOCOL("proxy-protocol");
 
 		private final String tag;
 

@@ -61,11 +61,13 @@ class ListenerConnections {
 			this.active.decrementAndGet();
 			this.metrics.refused.increment();
 			logger.warn("listener={} remote={} refused: limit of {} connections reached", this.settings.name(),
-					connection.getHostAddress() + ":" + connection.getPort(), this.settings.maxConnections());
+					connection.remote(), this.settings.maxConnections());
 			return false;
 		}
 		this.metrics.opened.increment();
 		this.open.add(connection);
+		logger.debug("listener={} connection={} remote={} opened", this.settings.name(), connection.getConnectionId(),
+				connection.remote());
 		return true;
 	}
 
@@ -101,9 +103,9 @@ class ListenerConnections {
 	void stalled(NettyTcpConnection connection) {
 		this.metrics.stalled.increment();
 		logger.warn(
-				"listener={} connection={} remote={}:{} closed: a reply stayed unwritten for over {}ms "
+				"listener={} connection={} remote={} closed: a reply stayed unwritten for over {}ms "
 						+ "(the peer stopped reading, or vanished)",
-				this.settings.name(), connection.getConnectionId(), connection.getHostAddress(), connection.getPort(),
+				this.settings.name(), connection.getConnectionId(), connection.remote(),
 				this.settings.writeTimeout().toMillis());
 	}
 
@@ -127,9 +129,9 @@ class ListenerConnections {
 	 */
 	void rejected(NettyTcpConnection connection, FrameException frame) {
 		this.metrics.rejected(frame.reason());
-		logger.warn("listener={} connection={} remote={}:{} frame rejected ({}): {}; closing the connection",
-				this.settings.name(), connection.getConnectionId(), connection.getHostAddress(), connection.getPort(),
-				frame.reason().tag(), frame.getMessage());
+		logger.warn("listener={} connection={} remote={} frame rejected ({}): {}; closing the connection",
+				this.settings.name(), connection.getConnectionId(), connection.remote(), frame.reason().tag(),
+				frame.getMessage());
 	}
 
 	int active() {

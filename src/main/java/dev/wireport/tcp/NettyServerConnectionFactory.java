@@ -29,8 +29,9 @@ import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
  *
  * <p>
  * Each connection's pipeline, from the socket inwards:
- * {@code IdleStateHandler -> WriteTimeoutHandler -> framing decoder -> connection}; the
- * first two only where their timeout is set.
+ * {@code ProxyProtocolHandler -> IdleStateHandler -> WriteTimeoutHandler -> framing decoder -> connection};
+ * the first only where the listener reads the PROXY protocol, the next two only where
+ * their timeout is set.
  */
 final class NettyServerConnectionFactory extends AbstractServerConnectionFactory {
 
@@ -138,6 +139,10 @@ final class NettyServerConnectionFactory extends AbstractServerConnectionFactory
 		initializeConnection(wrapped, null);
 		channel.closeFuture().addListener((closed) -> this.connections.remove(wrapped.getConnectionId()));
 		ChannelPipeline pipeline = channel.pipeline();
+		if (this.settings.proxyProtocol() != ProxyProtocol.OFF) {
+			// First: the header precedes everything else the peer sends, TLS included.
+			pipeline.addFirst(new ProxyProtocolHandler(this.settings.proxyProtocol(), this.settings.frameTimeout()));
+		}
 		if (!this.settings.idleTimeout().isZero()) {
 			pipeline.addLast(new IdleStateHandler(this.settings.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
 		}

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,12 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 
 	private static final Logger logger = LoggerFactory.getLogger(NettyTcpConnection.class);
 
+	/**
+	 * The header of the peer's own address when a PROXY protocol header carried the
+	 * client's: the load balancer's, which logs show as {@code via}.
+	 */
+	static final String VIA = "wireport_via";
+
 	/** Replies collected before they are handed to the channel. */
 	private static final int REPLY_CHUNK = 8 * 1024;
 
@@ -97,14 +104,24 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 
 	private final String factoryName;
 
-	private final String hostAddress;
+	/**
+	 * The client's address and port: the peer's, until a PROXY protocol header tells the
+	 * client's before the connection is announced.
+	 */
+	private String hostAddress;
 
-	private final int port;
+	private int port;
+
+	/** The peer's address and port when they are not the client's, else {@code null}. */
+	private String via;
 
 	private final String connectionId;
 
-	/** The headers of every message: only those the flow uses, made once. */
-	private final Map<String, Object> messageHeaders;
+	/**
+	 * The headers of every message: only those the flow uses, made once the client's
+	 * address is known.
+	 */
+	private Map<String, Object> messageHeaders;
 
 	private final long frameTimeoutNanos;
 
@@ -165,12 +182,44 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 		this.hostAddress = remote.getAddress().getHostAddress();
 		this.port = remote.getPort();
 		int localPort = ((InetSocketAddress) channel.localAddress()).getPort();
-		// As Spring Integration names its connections: host:port:localPort:uuid.
+		// As Spring Integration names its connections: host:port:localPort:uuid. The
+		// connection is registered under it at once, so with the PROXY protocol it names
+		// the socket (the load balancer's end of it), not the client.
 		this.connectionId = this.hostAddress + ":" + this.port + ":" + localPort + ":" + UUID.randomUUID();
-		this.messageHeaders = Map.of(IpHeaders.CONNECTION_ID, this.connectionId, IpHeaders.IP_ADDRESS, this.hostAddress,
-				IpHeaders.REMOTE_PORT, this.port);
 		this.frameTimeoutNanos = connections.settings().frameTimeout().toNanos();
 		channel.closeFuture().addListener((done) -> close());
+	}
+
+	/**
+	 * Takes the client's address that a PROXY protocol header carried, if one did; when
+	 * the connection becomes active, before it is announced. The flow sees it in the
+	 * usual headers ({@link IpHeaders#IP_ADDRESS}, {@link IpHeaders#REMOTE_PORT}) and
+	 * Spring Integration in {@link #getHostAddress()}, {@link #getHostName()} and
+	 * {@link #getPort()}.
+	 */
+	private void learnClientAddress() {
+		InetSocketAddress client = this.channel.attr(ProxyProtocolHandler.CLIENT).get();
+		Map<String, Object> headers = new HashMap<>();
+		if (client != null) {
+			this.via = this.hostAddress + ":" + this.port;
+			this.hostAddress = client.getAddress().getHostAddress();
+			this.port = client.getPort();
+			headers.put(VIA, this.via);
+		}
+		headers.put(IpHeaders.CONNECTION_ID, this.connectionId);
+		headers.put(IpHeaders.IP_ADDRESS, this.hostAddress);
+		headers.put(IpHeaders.REMOTE_PORT, this.port);
+		this.messageHeaders = Map.copyOf(headers);
+	}
+
+	/**
+	 * The client's address for log lines, with the peer's as {@code via} when a PROXY
+	 * protocol header carried the client's.
+	 * @return {@code host:port} or {@code host:port via=host:port}
+	 */
+	String remote() {
+		String remote = this.hostAddress + ":" + this.port;
+		return (this.via != null) ? remote + " via=" + this.via : remote;
 	}
 
 	FrameDecoder decoder() {
@@ -196,8 +245,8 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 		}
 		catch (RuntimeException ex) {
 			// The flow failed on this message; the next one may still be answered.
-			logger.error("listener={} connection={} message not handled", this.connections.listenerName(),
-					this.connectionId, ex);
+			logger.error("listener={} connection={} remote={} message not handled", this.connections.listenerName(),
+					this.connectionId, remote(), ex);
 		}
 		finally {
 			this.handling = null;
@@ -393,8 +442,8 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 			close();
 		}
 		else {
-			logger.error("listener={} connection={} failed; closing it", this.connections.listenerName(),
-					this.connectionId, problem);
+			logger.error("listener={} connection={} remote={} failed; closing it", this.connections.listenerName(),
+					this.connectionId, remote(), problem);
 			close();
 		}
 	}
@@ -648,6 +697,7 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 		@Override
 		public void channelActive(ChannelHandlerContext ctx) {
 			withContext(() -> {
+				learnClientAddress();
 				if (NettyTcpConnection.this.connections.admit(NettyTcpConnection.this)) {
 					// As Spring Integration's own connections do, for application
 					// listeners.

@@ -28,10 +28,12 @@ import org.springframework.boot.logging.LogLevel;
  * @param backlog the listen backlog
  * @param tcpNoDelay whether Nagle's algorithm is off
  * @param keepAlive whether TCP keep-alive is on
+ * @param proxyProtocol whether connections start with a PROXY protocol header
  */
 public record TcpListenerSettings(String name, String host, int port, Framing framing, int maxFrameSize,
 		Duration idleTimeout, Duration frameTimeout, Duration writeTimeout, int maxConnections, ReplyMode reply,
-		byte[] ack, LogLevel logLevel, int logRate, int backlog, boolean tcpNoDelay, boolean keepAlive) {
+		byte[] ack, LogLevel logLevel, int logRate, int backlog, boolean tcpNoDelay, boolean keepAlive,
+		ProxyProtocol proxyProtocol) {
 
 	public FrameCodec codec() {
 		return this.framing.codec(this.maxFrameSize);

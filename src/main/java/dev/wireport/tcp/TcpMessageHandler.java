@@ -40,9 +40,12 @@ class TcpMessageHandler extends AbstractReplyProducingMessageHandler {
 		byte[] payload = (byte[]) request.getPayload();
 		MessageHeaders headers = request.getHeaders();
 		if (this.log.admit()) {
-			this.log.log("listener={} connection={} remote={}:{} size={} payload=\"{}\"", this.settings.name(),
+			// Behind a load balancer that sends the PROXY protocol, its own address too.
+			Object via = headers.get(NettyTcpConnection.VIA);
+			this.log.log("listener={} connection={} remote={}:{}{} size={} payload=\"{}\"", this.settings.name(),
 					headers.get(IpHeaders.CONNECTION_ID), headers.get(IpHeaders.IP_ADDRESS),
-					headers.get(IpHeaders.REMOTE_PORT), payload.length, Preview.of(payload, MessageLog.PREVIEW_BYTES));
+					headers.get(IpHeaders.REMOTE_PORT), (via != null) ? " via=" + via : "", payload.length,
+					Preview.of(payload, MessageLog.PREVIEW_BYTES));
 		}
 		return new GenericMessage<>(this.settings.reply().reply(payload, this.settings.ack()), headers);
 	}

@@ -95,6 +95,9 @@ public record TcpProperties(
 	 * @param backlog the listen backlog
 	 * @param tcpNoDelay disables Nagle's algorithm so small replies leave at once
 	 * @param keepAlive TCP keep-alive probes find peers that vanished
+	 * @param proxyProtocol whether connections start with a PROXY protocol header (v1 or
+	 * v2) whose client address replaces the peer's: {@code off}, {@code optional} (with
+	 * or without one) or {@code required}
 	 */
 	public record Listener(@DefaultValue("true") boolean enabled, @NotBlank @DefaultValue("0.0.0.0") String host,
 			@NotNull @Range(min = 0, max = 65535) Integer port, @NotNull Framing framing,
@@ -107,8 +110,8 @@ public record TcpProperties(
 			@Min(1) @DefaultValue("10000") int maxConnections, @DefaultValue("ack") ReplyMode reply,
 			@NotNull @DefaultValue(SEED_ACK) String ack, @DefaultValue("info") LogLevel logLevel,
 			@Min(0) @DefaultValue("100") int logRate, @Min(1) @DefaultValue("1024") int backlog,
-			@DefaultValue("true") boolean tcpNoDelay,
-			@DefaultValue("true") boolean keepAlive) implements NamedListeners.Listener {
+			@DefaultValue("true") boolean tcpNoDelay, @DefaultValue("true") boolean keepAlive,
+			@DefaultValue("off") ProxyProtocol proxyProtocol) implements NamedListeners.Listener {
 
 		/**
 		 * The acknowledgement must be something the listener's framing can carry.
@@ -131,7 +134,7 @@ public record TcpProperties(
 			return new TcpListenerSettings(name, this.host, this.port, this.framing, (int) this.maxFrameSize.toBytes(),
 					this.idleTimeout, this.frameTimeout, this.writeTimeout, this.maxConnections, this.reply,
 					this.ack.getBytes(StandardCharsets.UTF_8), this.logLevel, this.logRate, this.backlog,
-					this.tcpNoDelay, this.keepAlive);
+					this.tcpNoDelay, this.keepAlive, this.proxyProtocol);
 		}
 
 	}

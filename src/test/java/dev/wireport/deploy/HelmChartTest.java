@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.wireport.framing.Framing;
 import dev.wireport.io.IoProperties;
+import dev.wireport.tcp.ProxyProtocol;
 import dev.wireport.tcp.TcpListenerSettings;
 import dev.wireport.payload.ReplyMode;
 import dev.wireport.tcp.TcpProperties;
@@ -103,6 +104,7 @@ class HelmChartTest {
 			assertThat(listener.port()).isEqualTo(7000);
 			assertThat(listener.framing()).isEqualTo(Framing.LENGTH_HEADER_4);
 			assertThat(listener.maxFrameSize()).isEqualTo(1024 * 1024);
+			assertThat(listener.proxyProtocol()).isEqualTo(ProxyProtocol.REQUIRED);
 		});
 		assertThat(bindRendered(manifests, "wireport.udp", UdpProperties.class).listenerSettings())
 			.extracting(UdpListenerSettings::name, UdpListenerSettings::port, UdpListenerSettings::reply)

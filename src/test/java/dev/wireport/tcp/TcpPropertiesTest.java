@@ -30,6 +30,7 @@ class TcpPropertiesTest {
 	@ParameterizedTest
 	@CsvSource(delimiter = '|',
 			value = { "--wireport.tcp.listeners.framed.framing=json | wireport.tcp.listeners.framed.framing",
+					"--wireport.tcp.listeners.framed.proxy-protocol=v2 | wireport.tcp.listeners.framed.proxy-protocol",
 					"--wireport.tcp.listeners.framed.backlog=0 | wireport.tcp.listeners[framed].backlog",
 					"--wireport.tcp.listeners.framed.max-frame-size=-1B | wireport.tcp.listeners[framed].maxFrameSize",
 					"--wireport.tcp.listeners.framed.max-frame-size=2GB | wireport.tcp.listeners[framed].maxFrameSize",
