@@ -29,11 +29,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Runs every console example of README.md against the packaged jar and compares what each
- * command prints with what the README shows, so the README cannot drift from the service.
+ * Runs every console example of README.md and docs/http.md against the packaged jar and
+ * compares what each command prints with what the page shows, so the pages cannot drift
+ * from the service.
  *
  * <p>
- * How README.md is read:
+ * How the pages are read:
  * <ul>
  * <li>A fenced block opened with {@code ```console} holds examples. A line starting with
  * {@code $ } is a command; the lines after it, up to the next {@code $ } line or the end
@@ -47,7 +48,7 @@ import static org.assertj.core.api.Assertions.fail;
  * <li>{@code ```sh} blocks are commands only (builds, starting the service, anything
  * interactive) and are not run; {@code ```text} blocks show output of commands that are
  * not run.</li>
- * <li>The README's default ports (HTTP 8080, management 8081, TCP {@code seed} 9000, TCP
+ * <li>The service's default ports (HTTP 8080, management 8081, TCP {@code seed} 9000, TCP
  * {@code framed} 9080, UDP {@code seed} 8090) are replaced, in commands and output alike,
  * by the ports of the jar started here, free ones, so the test runs beside a service on
  * the defaults.</li>
@@ -60,7 +61,7 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class ReadmeExamplesIT {
 
-	private static final Path README = Path.of("README.md");
+	private static final List<Path> PAGES = List.of(Path.of("README.md"), Path.of("docs", "http.md"));
 
 	private static final long TIMEOUT_SECONDS = 60;
 
@@ -105,7 +106,7 @@ class ReadmeExamplesIT {
 				missing.add(tool.getKey() + " (package " + tool.getValue() + ")");
 			}
 		}
-		String message = "README examples need " + String.join(", ", missing);
+		String message = "the documentation's examples need " + String.join(", ", missing);
 		if (!missing.isEmpty() && System.getenv("CI") != null) {
 			fail(message + "; .ci/run installs them");
 		}
@@ -113,12 +114,15 @@ class ReadmeExamplesIT {
 	}
 
 	@TestFactory
-	Stream<DynamicTest> everyConsoleExamplePrintsWhatTheReadmeShows() throws IOException {
-		List<Example> examples = Example.parse(Files.readAllLines(README, StandardCharsets.UTF_8));
-		assertThat(examples).as("console examples in " + README).isNotEmpty();
-		return examples.stream()
-			.map((example) -> DynamicTest.dynamicTest(README + ":" + example.line() + " $ " + example.command(),
-					() -> run(example)));
+	Stream<DynamicTest> everyConsoleExamplePrintsWhatThePageShows() throws IOException {
+		List<DynamicTest> tests = new ArrayList<>();
+		for (Path page : PAGES) {
+			List<Example> examples = Example.parse(page, Files.readAllLines(page, StandardCharsets.UTF_8));
+			assertThat(examples).as("console examples in " + page).isNotEmpty();
+			examples.forEach((example) -> tests.add(DynamicTest
+				.dynamicTest(page + ":" + example.line() + " $ " + example.command(), () -> run(example))));
+		}
+		return tests.stream();
 	}
 
 	private static void run(Example example) throws Exception {
@@ -137,14 +141,14 @@ class ReadmeExamplesIT {
 					+ output.get(10, TimeUnit.SECONDS));
 		}
 		String printed = output.get(10, TimeUnit.SECONDS);
-		String shown = "$ " + command + "\nprinted:\n" + printed + "\nREADME shows:\n" + String.join("\n", expected)
+		String shown = "$ " + command + "\nprinted:\n" + printed + "\nthe page shows:\n" + String.join("\n", expected)
 				+ "\nservice log:\n" + tail(service.log());
 		assertThat(process.exitValue()).as("exit status of " + shown).isZero();
 		assertThat(printed.isEmpty() || printed.endsWith("\n")).as("output ends with a newline: " + shown).isTrue();
 		assertThat(printed).as(shown).matches(pattern(expected));
 	}
 
-	/** The README's default ports, replaced by the started jar's. */
+	/** The service's default ports, replaced by the started jar's. */
 	private static String withPorts(String text) {
 		Matcher port = DEFAULT_PORT.matcher(text);
 		return port.replaceAll((match) -> ports.get(match.group(1)));
@@ -180,16 +184,16 @@ class ReadmeExamplesIT {
 	}
 
 	/**
-	 * One command of a console block, its line in the README and the output shown.
+	 * One command of a console block, its line on the page and the output shown.
 	 */
 	record Example(int line, String command, List<String> output) {
 
-		static List<Example> parse(List<String> readme) {
+		static List<Example> parse(Path page, List<String> lines) {
 			List<Example> examples = new ArrayList<>();
 			boolean console = false;
 			Example current = null;
-			for (int i = 0; i < readme.size(); i++) {
-				String line = readme.get(i);
+			for (int i = 0; i < lines.size(); i++) {
+				String line = lines.get(i);
 				if (!console) {
 					console = line.equals("```console");
 					current = null;
@@ -202,11 +206,11 @@ class ReadmeExamplesIT {
 					examples.add(current);
 				}
 				else {
-					assertThat(current).as("README.md:" + (i + 1) + ": output before any command").isNotNull();
+					assertThat(current).as(page + ":" + (i + 1) + ": output before any command").isNotNull();
 					current.output().add(line);
 				}
 			}
-			assertThat(console).as("README.md: a console block is not closed").isFalse();
+			assertThat(console).as(page + ": a console block is not closed").isFalse();
 			return examples;
 		}
 
