@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.WriteTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -85,6 +87,12 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 
 	private static final int DISCARD_BYTES = 256 * 1024;
 
+	/**
+	 * The header with the subject of the client's TLS certificate, on the messages of a
+	 * connection whose client sent one.
+	 */
+	static final String TLS_CLIENT = "wireport_tlsClient";
+
 	private final Channel channel;
 
 	private final ListenerConnections connections;
@@ -107,6 +115,8 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 	private final Map<String, Object> messageHeaders;
 
 	private final long frameTimeoutNanos;
+
+	private final @Nullable SSLSession sslSession;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -154,8 +164,9 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 	 * Runs on the channel's event loop, before the channel is active.
 	 */
 	NettyTcpConnection(Channel channel, ApplicationEventPublisher publisher, String factoryName,
-			ListenerConnections connections, FrameCodec codec) {
+			ListenerConnections connections, FrameCodec codec, @Nullable SSLSession sslSession) {
 		super(publisher);
+		this.sslSession = sslSession;
 		this.channel = channel;
 		this.connections = connections;
 		this.codec = codec;
@@ -167,8 +178,13 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 		int localPort = ((InetSocketAddress) channel.localAddress()).getPort();
 		// As Spring Integration names its connections: host:port:localPort:uuid.
 		this.connectionId = this.hostAddress + ":" + this.port + ":" + localPort + ":" + UUID.randomUUID();
-		this.messageHeaders = Map.of(IpHeaders.CONNECTION_ID, this.connectionId, IpHeaders.IP_ADDRESS, this.hostAddress,
-				IpHeaders.REMOTE_PORT, this.port);
+		Map<String, Object> headers = new HashMap<>(Map.of(IpHeaders.CONNECTION_ID, this.connectionId,
+				IpHeaders.IP_ADDRESS, this.hostAddress, IpHeaders.REMOTE_PORT, this.port));
+		String client = (sslSession != null) ? ListenerTls.clientSubject(sslSession) : null;
+		if (client != null) {
+			headers.put(TLS_CLIENT, client);
+		}
+		this.messageHeaders = Map.copyOf(headers);
 		this.frameTimeoutNanos = connections.settings().frameTimeout().toNanos();
 		channel.closeFuture().addListener((done) -> close());
 	}
@@ -609,8 +625,8 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 	}
 
 	@Override
-	public SSLSession getSslSession() {
-		return null;
+	public @Nullable SSLSession getSslSession() {
+		return this.sslSession;
 	}
 
 	@Override

@@ -40,9 +40,12 @@ class TcpMessageHandler extends AbstractReplyProducingMessageHandler {
 		byte[] payload = (byte[]) request.getPayload();
 		MessageHeaders headers = request.getHeaders();
 		if (this.log.admit()) {
-			this.log.log("listener={} connection={} remote={}:{} size={} payload=\"{}\"", this.settings.name(),
+			// The subject of a TLS client's certificate, where it sent one.
+			Object client = headers.get(NettyTcpConnection.TLS_CLIENT);
+			this.log.log("listener={} connection={} remote={}:{}{} size={} payload=\"{}\"", this.settings.name(),
 					headers.get(IpHeaders.CONNECTION_ID), headers.get(IpHeaders.IP_ADDRESS),
-					headers.get(IpHeaders.REMOTE_PORT), payload.length, Preview.of(payload, MessageLog.PREVIEW_BYTES));
+					headers.get(IpHeaders.REMOTE_PORT), (client != null) ? " client=\"" + client + "\"" : "",
+					payload.length, Preview.of(payload, MessageLog.PREVIEW_BYTES));
 		}
 		return new GenericMessage<>(this.settings.reply().reply(payload, this.settings.ack()), headers);
 	}
