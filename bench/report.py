@@ -14,11 +14,13 @@ from collections import defaultdict
 from html import escape
 from math import log10
 
-FLOORS = {"rr": 0.8, "pipe16": 0.6, "pipe4x512": 0.5, "udp": 0.8, "http": 0.7}
+FLOORS = {"rr": 0.8, "pipe16": 0.6, "pipe4x512": 0.5, "udp": 0.8, "http": 0.7, "tls": 0.7}
 FAIR_P99_CEILING = 3.0
 
 
 def floor(case):
+    if case.startswith("tls"):
+        return FLOORS["tls"]
     if case.startswith("http"):
         return FLOORS["http"]
     if case.startswith("udp"):

@@ -56,6 +56,8 @@ final class ListenerTls {
 	/** The protocols offered, newest first; older ones have known weaknesses. */
 	static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
+	private static final int MESSAGE_LIMIT = 160;
+
 	private final String listener;
 
 	private final TcpProperties.Ssl ssl;
@@ -236,6 +238,15 @@ final class ListenerTls {
 		}
 	}
 
+	/**
+	 * A failure's message, cut: Netty's for a plain-text client carries the hex of what
+	 * it sent, up to a whole read.
+	 */
+	private static String shortened(String message) {
+		return (message != null && message.length() > MESSAGE_LIMIT)
+				? message.substring(0, MESSAGE_LIMIT) + "... (" + message.length() + " characters)" : message;
+	}
+
 	private static String remote(Channel channel) {
 		InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
 		return remote.getAddress().getHostAddress() + ":" + remote.getPort();
@@ -292,7 +303,7 @@ final class ListenerTls {
 			}
 			else {
 				logger.warn("listener={} remote={} TLS handshake failed ({}): {}", ListenerTls.this.listener,
-						remote(ctx.channel()), reason, cause.getMessage());
+						remote(ctx.channel()), reason, shortened(cause.getMessage()));
 			}
 			ctx.close();
 		}

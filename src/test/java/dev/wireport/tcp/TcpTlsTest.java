@@ -152,15 +152,19 @@ class TcpTlsTest {
 	}
 
 	@Test
-	void aPlainTextClientGetsNothingAndIsClosed() throws IOException {
+	void aPlainTextClientGetsNothingAndIsClosed(CapturedOutput output) throws IOException {
 		double before = handshakes("tls", "failed", "protocol");
 		try (Socket socket = new Socket("127.0.0.1", this.listeners.port("tls"))) {
 			socket.setSoTimeout(5000);
-			socket.getOutputStream().write("hello in plain text\n".getBytes(StandardCharsets.UTF_8));
+			socket.getOutputStream()
+				.write(("hello in plain text " + "x".repeat(1000) + "\n").getBytes(StandardCharsets.UTF_8));
 			assertThat(readToEnd(socket.getInputStream())).isEmpty();
 		}
 		await().until(() -> handshakes("tls", "failed", "protocol") == before + 1);
 		assertThat(this.listeners.activeConnections("tls")).isZero();
+		// What the client sent is not logged whole.
+		assertThat(output).contains("TLS handshake failed (protocol): not an SSL/TLS record: ")
+			.containsPattern("\\.\\.\\. \\(\\d+ characters\\)");
 	}
 
 	@Test
