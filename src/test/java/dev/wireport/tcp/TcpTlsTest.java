@@ -168,6 +168,13 @@ class TcpTlsTest {
 	}
 
 	@Test
+	void aClientThatLeavesBeforeTheHandshakeIsCounted() throws IOException {
+		double before = handshakes("tls", "failed", "protocol");
+		new Socket("127.0.0.1", this.listeners.port("tls")).close();
+		await().until(() -> handshakes("tls", "failed", "protocol") == before + 1);
+	}
+
+	@Test
 	void anUnansweredHandshakeTimesOut() throws IOException {
 		try (Socket socket = new Socket("127.0.0.1", this.listeners.port("slow"))) {
 			socket.setSoTimeout(5000);
