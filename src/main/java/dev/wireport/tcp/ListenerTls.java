@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -25,6 +26,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -46,8 +49,9 @@ import org.springframework.boot.ssl.SslBundles;
  * handshake of each connection, and the TLS meters.
  *
  * <p>
- * The JDK's TLS provider, TLS 1.3 and 1.2 only, or those of the two that the bundle's
- * {@code options.enabled-protocols} allow; the bundle's ciphers where it names them.
+ * BoringSSL or the JDK's TLS provider, TLS 1.3 and 1.2 only, or those of the two that the
+ * bundle's {@code options.enabled-protocols} allow; the bundle's ciphers where it names
+ * them.
  */
 final class ListenerTls {
 
@@ -57,6 +61,21 @@ final class ListenerTls {
 	static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
 	private static final int MESSAGE_LIMIT = 160;
+
+	/**
+	 * BoringSSL where netty-tcnative's native library loads, the JDK's TLS elsewhere:
+	 * side by side, BoringSSL answered request/reply over TLS 24 % faster for 26 % less
+	 * CPU per message, and pipelined as fast (docs/tls.md).
+	 */
+	static final SslProvider PROVIDER = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+
+	/**
+	 * A failure about a certificate, by the JDK's message or BoringSSL's error name
+	 * ({@code CERTIFICATE_VERIFY_FAILED}, {@code PEER_DID_NOT_RETURN_A_CERTIFICATE},
+	 * {@code TLSV1_ALERT_UNKNOWN_CA}).
+	 */
+	private static final Pattern CERTIFICATE_ALERT = Pattern.compile("certificate|unknown_ca",
+			Pattern.CASE_INSENSITIVE);
 
 	private final String listener;
 
@@ -129,7 +148,7 @@ final class ListenerTls {
 					+ PROTOCOLS);
 		}
 		SslContextBuilder builder = SslContextBuilder.forServer(bundle.getManagers().getKeyManagerFactory())
-			.sslProvider(SslProvider.JDK)
+			.sslProvider(PROVIDER)
 			.protocols(protocols)
 			.clientAuth(this.ssl.clientAuth().netty());
 		if (this.ssl.clientAuth() != TlsClientAuth.NONE) {
@@ -214,8 +233,7 @@ final class ListenerTls {
 				return "certificate";
 			}
 			String message = cause.getMessage();
-			if (cause instanceof SSLException && message != null
-					&& (message.contains("certificate") || message.contains("unknown_ca"))) {
+			if (cause instanceof SSLException && message != null && CERTIFICATE_ALERT.matcher(message).find()) {
 				return "certificate";
 			}
 		}
@@ -275,6 +293,12 @@ final class ListenerTls {
 
 		@Override
 		public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+			if (event instanceof ChannelInputShutdownEvent) {
+				// The peer ended its side before the handshake: there is nothing to wait
+				// for. Closing fails the handshake, which is counted.
+				ctx.close();
+				return;
+			}
 			if (!(event instanceof SslHandshakeCompletionEvent handshake)) {
 				ctx.fireUserEventTriggered(event);
 				return;

@@ -97,7 +97,9 @@ public class TcpListeners extends ListenerGroup<TcpListeners.Listener> {
 			int port = listener.bound().get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 			logger.info("TCP listener '{}' listening on {}:{} with framing {}, replying {}{}", settings.name(),
 					settings.host(), port, settings.framing().configName(), settings.reply().name().toLowerCase(),
-					(settings.ssl() != null) ? ", TLS from SSL bundle '" + settings.ssl().bundle() + "'" : "");
+					(settings.ssl() != null)
+							? ", TLS (" + ListenerTls.PROVIDER + ") from SSL bundle '" + settings.ssl().bundle() + "'"
+							: "");
 		}
 		catch (ExecutionException ex) {
 			throw new IllegalStateException("TCP listener '" + settings.name() + "' could not listen on " + where + ": "

@@ -163,8 +163,8 @@ class TcpTlsTest {
 		await().until(() -> handshakes("tls", "failed", "protocol") == before + 1);
 		assertThat(this.listeners.activeConnections("tls")).isZero();
 		// What the client sent is not logged whole.
-		assertThat(output).contains("TLS handshake failed (protocol): not an SSL/TLS record: ")
-			.containsPattern("\\.\\.\\. \\(\\d+ characters\\)");
+		assertThat(output).contains("TLS handshake failed (protocol): not an SSL/TLS record")
+			.doesNotContain("78".repeat(200));
 	}
 
 	@Test
