@@ -10,7 +10,12 @@
 # traffic goes to 127.0.0.1.
 #
 #   bench/compare.sh [OUT_DIR]        env: REPS (3), JAVA (java), JAVA_OPTS, SKIP_HOLD=1,
-#                                          WIREPORT_ARGS (more wireport arguments)
+#                                          WIREPORT_ARGS (more wireport arguments),
+#                                          ONLY=tls (the TLS cases alone)
+#
+# TLS: request/reply with 16 connections and pipelined 16 x 32 over TLS (a self-signed
+# certificate made with openssl), wireport against a copy of the Go reference server
+# with crypto/tls and the load generator's TLS copy (bench/tls).
 #
 # Writes results.jsonl, summary.md (every figure per case), ratios.md and chart.svg
 # (bench/report.py) to OUT_DIR.
@@ -35,6 +40,11 @@ rm -rf "$tools" && cp -r "$root/../shared/bench" "$tools"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 results="$out/results.jsonl"
 : >"$results"
+tlsdir="$out/tls"
+mkdir -p "$tlsdir"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \
+  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$tlsdir/tls.key" -out "$tlsdir/tls.crt" 2>/dev/null
+"$root/bench/tls/build.sh" "$tools" >/dev/null
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -55,6 +65,10 @@ $java -Xmx512m ${JAVA_OPTS:-} -jar "$root/target/wireport.jar" --server.port=180
   --wireport.tcp.listeners.len4.port=19004 --wireport.tcp.listeners.len4.framing=length-header-4 \
   --wireport.tcp.listeners.len4.max-connections=20000 --wireport.tcp.listeners.lf.max-connections=20000 \
   --wireport.udp.listeners.seed.port=18090 \
+  --spring.ssl.bundle.pem.bench.keystore.certificate="file:$tlsdir/tls.crt" \
+  --spring.ssl.bundle.pem.bench.keystore.private-key="file:$tlsdir/tls.key" \
+  --wireport.tcp.listeners.tls.port=19443 --wireport.tcp.listeners.tls.framing=lf \
+  --wireport.tcp.listeners.tls.ssl.bundle=bench \
   --wireport.udp.listeners.seed.reply-rate=100000000 --wireport.udp.listeners.seed.reply-burst=100000000 \
   ${WIREPORT_ARGS:-} >"$out/wireport.log" 2>&1 &
 wp=$!; pids+=("$wp")
@@ -62,6 +76,8 @@ wp=$!; pids+=("$wp")
 "$tools/bin/ref-tcpserver" -framing len4 -addr 127.0.0.1:29004 & golen=$!; pids+=("$golen")
 "$tools/bin/ref-udpserver" -addr 127.0.0.1:28090 & goudp=$!; pids+=("$goudp")
 "$tools/bin/ref-httpserver" -addr 127.0.0.1:28080 & gohttp=$!; pids+=("$gohttp")
+"$tools/bin/tls-ref-tcpserver" -framing lf -addr 127.0.0.1:29443 -tls "$tlsdir/tls.crt,$tlsdir/tls.key" \
+  & gotls=$!; pids+=("$gotls")
 # shellcheck disable=SC2086
 $java -cp "$tools/netty-ref/target/netty-ref-1.jar:$tools/netty-ref/target/lib/*" ref.NettyAckServer 29200 \
   >"$out/netty-ref.log" 2>&1 & netty=$!; pids+=("$netty")
@@ -71,7 +87,7 @@ for _ in $(seq 1 300); do
   grep -q "Started WireportApplication" "$out/wireport.log" && break
   sleep 0.2
 done
-for p in 18080 19000 19004 29000 29004 28080 29200; do wait_port "$p"; done
+for p in 18080 19000 19004 29000 29004 28080 29200 19443 29443; do wait_port "$p"; done
 
 export M_RR1=${M_RR1:-60000} M_RR16=${M_RR16:-15000} M_RR256=${M_RR256:-1000} M_PIPE=${M_PIPE:-150000}
 m_deep=${M_DEEP:-600000} m_light=${M_LIGHT:-20000}
@@ -92,8 +108,34 @@ fair() { # label addr pid: one request/reply client while 4 connections pipeline
 udp() { # label addr pid senders messages
   bin/load -mode udp -addr "$2" -c "$4" -m "$5" -size 64 -pid "$3" -label "$1" -maxtime 60s >>"$results"
 }
+tls_cases() { # rep: request/reply 16 x 1 and pipelined 16 x 32 over TLS, wireport then Go
+  local impl name port pid cs
+  for impl in "wireport 19443 $wp" "go-ref 29443 $gotls"; do
+    read -r name port pid <<<"$impl"
+    for cs in "rr16 $M_RR16 1" "pipe16 $M_PIPE 32"; do
+      set -- $cs
+      if [ "$1" = rr16 ] && [ "$name" = wireport ] && [ "$rep" = 1 ]; then
+        # The JIT compiles the TLS paths first: one unrecorded pass of each case.
+        bin/tls-load -tls "$tlsdir/tls.crt" -addr "127.0.0.1:$port" -framing lf -size 64 -c 16 -m "$M_RR16" \
+          -maxtime 60s >/dev/null 2>&1 || true
+        bin/tls-load -tls "$tlsdir/tls.crt" -addr "127.0.0.1:$port" -framing lf -size 64 -c 16 -m "$M_PIPE" \
+          -window 32 -maxtime 60s >/dev/null 2>&1 || true
+      fi
+      bin/tls-load -tls "$tlsdir/tls.crt" -addr "127.0.0.1:$port" -framing lf -size 64 -c 16 -m "$2" -window "$3" \
+        -pid "$pid" -label "$name|tls-lf-$1|pin=none|rep=$rep" -maxtime 60s >>"$results"
+      sleep 1
+    done
+  done
+}
+if [ "${ONLY:-}" = tls ]; then
+  for rep in $(seq 1 "$reps"); do tls_cases; done
+  ./summarize.py "$results" | tee "$out/summary.md"
+  "$root/bench/report.py" "$results" "$out"
+  exit 0
+fi
 for rep in $(seq 1 "$reps"); do
   warm=0; [ "$rep" = 1 ] && warm=full
+  tls_cases
   REPS=1 REP_START=$rep WARMUP=$warm ./suite.sh wireport 127.0.0.1:19000 "$wp" lf "$results"
   REPS=1 REP_START=$rep ./suite.sh go-ref 127.0.0.1:29000 "$golf" lf "$results"
   REPS=1 REP_START=$rep WARMUP=$warm CASES="rr16 pipe16" ./suite.sh netty-ref 127.0.0.1:29200 "$netty" lf "$results"

@@ -24,13 +24,15 @@ import sys
 from collections import defaultdict
 from html import escape
 
-FLOORS = {"rr": 0.8, "pipe16": 0.6, "pipe4x512": 0.5, "udp": 0.8, "http": 0.7}
+FLOORS = {"rr": 0.8, "pipe16": 0.6, "pipe4x512": 0.5, "udp": 0.8, "http": 0.7, "tls": 0.7}
 FAIR_P99_CEILING = 3.0
 HOLD_RSS_CEILING = 2.0
 IMPLS = ("go-ref", "wireport", "netty-ref")
 
 
 def floor(case):
+    if case.startswith("tls"):
+        return FLOORS["tls"]
     if case.startswith("http"):
         return FLOORS["http"]
     if case.startswith("udp"):

@@ -60,6 +60,14 @@ wireport:
         {{- with $listener.proxyProtocol }}
         proxy-protocol: {{ . | quote }}
         {{- end }}
+        {{- with $listener.tls }}
+        ssl:
+          bundle: "tcp-{{ $name }}"
+          client-auth: {{ .clientAuth | default "none" | quote }}
+          {{- with .handshakeTimeout }}
+          handshake-timeout: {{ . | quote }}
+          {{- end }}
+        {{- end }}
     {{- end }}
     {{- range $name := list "seed" "framed" }}
     {{- if not (hasKey $.Values.tcp.listeners $name) }}
@@ -80,4 +88,39 @@ wireport:
       seed:
         enabled: false
     {{- end }}
+{{- $tls := include "wireport.tlsListeners" . | fromJsonArray }}
+{{- if $tls }}
+# One SSL bundle per TLS listener, from its Secret's files (see the Deployment's
+# volumes), reloaded when the Secret changes.
+spring:
+  ssl:
+    bundle:
+      pem:
+      {{- range $name := $tls }}
+      {{- $listener := get $.Values.tcp.listeners $name }}
+        tcp-{{ $name }}:
+          reload-on-update: true
+          keystore:
+            certificate: "file:/tls/{{ $name }}/tls.crt"
+            private-key: "file:/tls/{{ $name }}/tls.key"
+          {{- if ne ($listener.tls.clientAuth | default "none") "none" }}
+          truststore:
+            certificate: "file:/tls/{{ $name }}/ca.crt"
+          {{- end }}
+      {{- end }}
+{{- end }}
+{{- end }}
+
+
+{{/*
+The names of the TCP listeners with TLS, as a JSON array.
+*/}}
+{{- define "wireport.tlsListeners" -}}
+{{- $names := list }}
+{{- range $name, $listener := .Values.tcp.listeners }}
+{{- if and $listener $listener.tls }}
+{{- $names = append $names $name }}
+{{- end }}
+{{- end }}
+{{- toJson $names }}
 {{- end }}

@@ -23,6 +23,7 @@ import dev.wireport.framing.FrameCodec;
 import dev.wireport.framing.Framing;
 import dev.wireport.framing.FrameReader;
 import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A load generator in the spirit of redis-benchmark: N connections (TCP) or senders
@@ -35,16 +36,18 @@ final class BenchCommand extends Command {
 
 	BenchCommand() {
 		super("bench", "tcp|udp [options]",
-				"Measures messages per second and latency percentiles, verifying every reply.", Options.Option.host(),
-				new Options.Option("port", "", "server port (tcp: 9080, udp: 8090)"),
-				new Options.Option("framing", "lf", "tcp framing: " + Framing.validNames()),
-				new Options.Option("connections", "16", "tcp connections or udp senders"),
-				new Options.Option("messages", "1000", "messages per connection or sender"),
-				new Options.Option("size", "64", "payload bytes per message"),
-				new Options.Option("window", "1", "tcp messages in flight per connection (1: request/reply)"),
-				new Options.Option("ack", "", "expected reply (tcp: server接收消息成功, udp: server接收数据成功; - accepts any)"),
-				new Options.Option("timeout", "5s", "connect timeout, and how long to wait for one reply"),
-				new Options.Option("max-time", "60s", "the whole run stops after this"));
+				"Measures messages per second and latency percentiles, verifying every reply.",
+				ClientTls.withTlsOptions(Options.Option.host(),
+						new Options.Option("port", "", "server port (tcp: 9080, udp: 8090)"),
+						new Options.Option("framing", "lf", "tcp framing: " + Framing.validNames()),
+						new Options.Option("connections", "16", "tcp connections or udp senders"),
+						new Options.Option("messages", "1000", "messages per connection or sender"),
+						new Options.Option("size", "64", "payload bytes per message"),
+						new Options.Option("window", "1", "tcp messages in flight per connection (1: request/reply)"),
+						new Options.Option("ack", "",
+								"expected reply (tcp: server接收消息成功, udp: server接收数据成功; - accepts any)"),
+						new Options.Option("timeout", "5s", "connect timeout, and how long to wait for one reply"),
+						new Options.Option("max-time", "60s", "the whole run stops after this")));
 	}
 
 	@Override
@@ -53,12 +56,16 @@ final class BenchCommand extends Command {
 			throw CommandException.usage("expects tcp or udp");
 		}
 		boolean tcp = options.positional().get(0).equals("tcp");
+		ClientTls tls = ClientTls.from(options);
+		if (!tcp && tls != null) {
+			throw CommandException.usage("--tls is for bench tcp");
+		}
 		Plan plan = new Plan(options.text("host"),
 				options.text("port").isEmpty() ? (tcp ? 9080 : 8090) : options.port("port"),
 				tcp ? options.framing("framing") : null, options.number("connections", 1, 10_000),
 				options.number("messages", 1, 100_000_000), payload(options.number("size", 0, 16 * 1024 * 1024)),
 				tcp ? options.number("window", 1, 100_000) : 1, expectedReply(options.text("ack"), tcp),
-				options.duration("timeout"), options.duration("max-time"));
+				options.duration("timeout"), options.duration("max-time"), tls);
 		if (tcp) {
 			String problem = plan.framing().codec(Integer.MAX_VALUE - 8).checkEncodable(plan.payload());
 			if (problem != null) {
@@ -130,7 +137,7 @@ final class BenchCommand extends Command {
 		long bad = 0;
 		Socket socket = null;
 		try {
-			socket = Endpoints.connect(plan.host(), plan.port(), plan.timeout());
+			socket = Endpoints.connect(plan.host(), plan.port(), plan.timeout(), plan.tls());
 			OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
 			FrameReader in = new FrameReader(socket.getInputStream(), codec);
 			byte[] frame = codec.frame(plan.payload());
@@ -226,7 +233,7 @@ final class BenchCommand extends Command {
 	}
 
 	private record Plan(String host, int port, Framing framing, int connections, int messages, byte[] payload,
-			int window, byte[] expected, Duration timeout, Duration maxTime) {
+			int window, byte[] expected, Duration timeout, Duration maxTime, @Nullable ClientTls tls) {
 	}
 
 	/**

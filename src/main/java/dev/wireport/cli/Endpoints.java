@@ -8,6 +8,7 @@ import java.time.Duration;
 
 import dev.wireport.framing.FrameException;
 import dev.wireport.framing.FrameReader;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens client sockets and turns their failures into one-line reasons.
@@ -17,13 +18,17 @@ final class Endpoints {
 	private Endpoints() {
 	}
 
-	static Socket connect(String host, int port, Duration timeout) throws CommandException {
+	/**
+	 * Connects, and with TLS does the handshake.
+	 * @param tls the client's TLS, {@code null} for plain TCP
+	 */
+	static Socket connect(String host, int port, Duration timeout, @Nullable ClientTls tls) throws CommandException {
 		Socket socket = new Socket();
 		try {
 			socket.setTcpNoDelay(true);
 			socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
 			socket.setSoTimeout((int) timeout.toMillis());
-			return socket;
+			return (tls != null) ? tls.handshake(socket, host, port) : socket;
 		}
 		catch (IOException ex) {
 			closeQuietly(socket);

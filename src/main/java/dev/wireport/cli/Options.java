@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import dev.wireport.framing.Framing;
 
@@ -35,6 +37,7 @@ final class Options {
 	static Options parse(List<Option> declared, List<String> args) throws CommandException {
 		Map<String, String> values = new LinkedHashMap<>();
 		declared.forEach((option) -> values.put(option.name(), option.defaultValue()));
+		Set<String> flags = declared.stream().filter(Option::flag).map(Option::name).collect(Collectors.toSet());
 		List<String> positional = new ArrayList<>();
 		for (int i = 0; i < args.size(); i++) {
 			String arg = args.get(i);
@@ -47,7 +50,10 @@ final class Options {
 			if (!values.containsKey(name)) {
 				throw CommandException.usage("unknown option --" + name);
 			}
-			if (equals > 0) {
+			if (equals < 0 && flags.contains(name)) {
+				values.put(name, "true");
+			}
+			else if (equals > 0) {
 				values.put(name, arg.substring(equals + 1));
 			}
 			else if (i + 1 < args.size()) {
@@ -75,6 +81,17 @@ final class Options {
 		catch (NumberFormatException ex) {
 			throw CommandException.usage("--" + name + " must be a whole number, not '" + this.values.get(name) + "'");
 		}
+	}
+
+	/**
+	 * A flag: {@code --name} alone sets it, {@code --name=false} clears it.
+	 */
+	boolean flag(String name) throws CommandException {
+		String value = this.values.get(name);
+		if (!value.equals("true") && !value.equals("false")) {
+			throw CommandException.usage("--" + name + " is true or false, not '" + value + "'");
+		}
+		return Boolean.parseBoolean(value);
 	}
 
 	int port(String name) throws CommandException {
@@ -114,8 +131,17 @@ final class Options {
 	 * @param name the name, without {@code --}
 	 * @param defaultValue the value when the option is not given
 	 * @param description one line for {@code --help}
+	 * @param flag whether it is a flag, set by its name alone
 	 */
-	record Option(String name, String defaultValue, String description) {
+	record Option(String name, String defaultValue, String description, boolean flag) {
+
+		Option(String name, String defaultValue, String description) {
+			this(name, defaultValue, description, false);
+		}
+
+		static Option flag(String name, String description) {
+			return new Option(name, "false", description, true);
+		}
 
 		static Option host() {
 			return new Option("host", "127.0.0.1", "server host");

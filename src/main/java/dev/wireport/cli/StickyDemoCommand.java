@@ -24,12 +24,12 @@ final class StickyDemoCommand extends Command {
 	StickyDemoCommand() {
 		super("sticky-demo", "[options]",
 				"Writes a burst of messages back to back and prints how many the server acknowledged.",
-				Options.Option.host(), Options.Option.port("9000"), Options.Option.framing("chunk"),
-				new Options.Option("count", "20", "messages in the burst"),
-				new Options.Option("message", "hello,How are you???", "the message"),
-				new Options.Option("ack", "server接收消息成功",
-						"the acknowledgement to count where replies are not framed (chunk, raw)"),
-				new Options.Option("timeout", "5s", "connect and reply timeout"));
+				ClientTls.withTlsOptions(Options.Option.host(), Options.Option.port("9000"),
+						Options.Option.framing("chunk"), new Options.Option("count", "20", "messages in the burst"),
+						new Options.Option("message", "hello,How are you???", "the message"),
+						new Options.Option("ack", "server接收消息成功",
+								"the acknowledgement to count where replies are not framed (chunk, raw)"),
+						new Options.Option("timeout", "5s", "connect and reply timeout")));
 	}
 
 	@Override
@@ -38,10 +38,11 @@ final class StickyDemoCommand extends Command {
 		int count = options.number("count", 1, 1_000_000);
 		byte[] message = options.text("message").getBytes(StandardCharsets.UTF_8);
 		Duration timeout = options.duration("timeout");
+		ClientTls tls = ClientTls.from(options);
 		FrameCodec codec = framing.codec(TcpClientCommand.MAX_REPLY);
 		byte[] frame = codec.frame(message);
 		byte[] replies;
-		try (Socket socket = Endpoints.connect(options.text("host"), options.port("port"), timeout)) {
+		try (Socket socket = Endpoints.connect(options.text("host"), options.port("port"), timeout, tls)) {
 			OutputStream out = socket.getOutputStream();
 			for (int i = 0; i < count; i++) {
 				out.write(frame);

@@ -26,8 +26,9 @@ final class TcpClientCommand extends Command {
 	TcpClientCommand() {
 		super("tcp-client", "[options]",
 				"Sends each line of standard input as one message and prints each reply; Q quits.",
-				Options.Option.host(), Options.Option.port("9000"), Options.Option.framing("chunk"),
-				new Options.Option("timeout", "5s", "connect and reply timeout"));
+				ClientTls.withTlsOptions(Options.Option.host(), Options.Option.port("9000"),
+						Options.Option.framing("chunk"),
+						new Options.Option("timeout", "5s", "connect and reply timeout")));
 	}
 
 	@Override
@@ -36,12 +37,13 @@ final class TcpClientCommand extends Command {
 		int port = options.port("port");
 		Framing framing = options.framing("framing");
 		Duration timeout = options.duration("timeout");
+		ClientTls tls = ClientTls.from(options);
 		FrameCodec codec = framing.codec(MAX_REPLY);
 		BufferedReader lines = new BufferedReader(new InputStreamReader(io.in(), StandardCharsets.UTF_8));
 		// Connect at once, like the seed, so a server that is down is reported before
 		// any typing; raw framing needs a connection per message instead.
-		Connection connection = (framing != Framing.RAW) ? new Connection(Endpoints.connect(host, port, timeout), codec)
-				: null;
+		Connection connection = (framing != Framing.RAW)
+				? new Connection(Endpoints.connect(host, port, timeout, tls), codec) : null;
 		try {
 			String line;
 			while ((line = lines.readLine()) != null) {
@@ -54,7 +56,7 @@ final class TcpClientCommand extends Command {
 				}
 				if (framing == Framing.RAW) {
 					close(connection);
-					connection = new Connection(Endpoints.connect(host, port, timeout), codec);
+					connection = new Connection(Endpoints.connect(host, port, timeout, tls), codec);
 				}
 				byte[] reply = connection.exchange(codec, framing, message.getBytes(StandardCharsets.UTF_8), timeout);
 				io.out().write(reply);

@@ -7,8 +7,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import javax.net.ssl.SSLSession;
+
 import dev.wireport.framing.FrameException;
+import dev.wireport.payload.MessageLog;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.Channel;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +39,21 @@ class ListenerConnections {
 
 	private final TcpListenerMetrics metrics;
 
-	ListenerConnections(TcpListenerSettings settings, MeterRegistry registry) {
+	private final @Nullable ListenerTls tls;
+
+	/** The connection-open line of TLS connections, at the listener's log level. */
+	private final MessageLog tlsLog;
+
+	ListenerConnections(TcpListenerSettings settings, MeterRegistry registry, @Nullable ListenerTls tls) {
 		this.settings = settings;
 		this.metrics = new TcpListenerMetrics(settings.name(), this.active, this.paused, registry);
+		this.tls = tls;
+		this.tlsLog = new MessageLog(logger, settings.logLevel(), settings.logRate(),
+				"listener=" + settings.name() + " TLS connections");
+	}
+
+	@Nullable ListenerTls tls() {
+		return this.tls;
 	}
 
 	TcpListenerSettings settings() {
@@ -66,14 +83,29 @@ class ListenerConnections {
 		}
 		this.metrics.opened.increment();
 		this.open.add(connection);
-		logger.debug("listener={} connection={} remote={} opened", this.settings.name(), connection.getConnectionId(),
-				connection.remote());
+		SSLSession session = connection.getSslSession();
+		if (this.tls != null && session != null) {
+			this.tls.opened(session);
+			if (this.tlsLog.admit()) {
+				String client = ListenerTls.clientSubject(session);
+				this.tlsLog.log("listener={} connection={} remote={} opened protocol={} cipher={} client={}",
+						this.settings.name(), connection.getConnectionId(), connection.remote(), session.getProtocol(),
+						session.getCipherSuite(), (client != null) ? "\"" + client + "\"" : "none");
+			}
+		}
+		else {
+			logger.debug("listener={} connection={} remote={} opened", this.settings.name(),
+					connection.getConnectionId(), connection.remote());
+		}
 		return true;
 	}
 
 	void release(NettyTcpConnection connection) {
 		if (this.open.remove(connection)) {
 			this.metrics.closed.increment();
+			if (this.tls != null) {
+				this.tls.closed(connection.getSslSession());
+			}
 			if (this.active.decrementAndGet() == 0) {
 				this.lock.lock();
 				try {
@@ -132,6 +164,19 @@ class ListenerConnections {
 		logger.warn("listener={} connection={} remote={} frame rejected ({}): {}; closing the connection",
 				this.settings.name(), connection.getConnectionId(), connection.remote(), frame.reason().tag(),
 				frame.getMessage());
+	}
+
+	/**
+	 * Counts and logs a frame refused on a TLS listener before its handshake, when no
+	 * connection exists yet: a bad PROXY protocol header.
+	 * @param channel the socket, which is closed
+	 * @param frame why it was refused
+	 */
+	void rejectedBeforeHandshake(Channel channel, FrameException frame) {
+		this.metrics.rejected(frame.reason());
+		logger.warn("listener={} remote={} rejected before the TLS handshake ({}): {}; closing the connection",
+				this.settings.name(), channel.remoteAddress(), frame.reason().tag(), frame.getMessage());
+		channel.close();
 	}
 
 	int active() {

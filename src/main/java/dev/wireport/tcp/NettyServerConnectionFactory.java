@@ -4,6 +4,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLSession;
+
 import dev.wireport.framing.FrameCodec;
 import dev.wireport.io.EventLoops;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -15,6 +17,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.timeout.WriteTimeoutHandler;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
@@ -29,9 +32,10 @@ import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
  *
  * <p>
  * Each connection's pipeline, from the socket inwards:
- * {@code ProxyProtocolHandler -> IdleStateHandler -> WriteTimeoutHandler -> framing decoder -> connection};
- * the first only where the listener reads the PROXY protocol, the next two only where
- * their timeout is set.
+ * {@code ProxyProtocolHandler -> SslHandler -> IdleStateHandler -> WriteTimeoutHandler ->
+ * framing decoder -> connection}: the PROXY protocol handler only where the listener
+ * reads that header, which comes before any TLS; TLS only with an SSL bundle, and then
+ * the rest only once its handshake is done; the timeouts only where they are set.
  */
 final class NettyServerConnectionFactory extends AbstractServerConnectionFactory {
 
@@ -68,11 +72,14 @@ final class NettyServerConnectionFactory extends AbstractServerConnectionFactory
 
 	private final FrameCodec codec;
 
+	private final @Nullable ListenerTls tls;
+
 	private volatile Channel serverChannel;
 
 	NettyServerConnectionFactory(TcpListenerSettings settings, ListenerConnections served, EventLoops eventLoops) {
 		super(settings.port());
 		this.settings = settings;
+		this.tls = served.tls();
 		this.served = served;
 		this.eventLoops = eventLoops;
 		this.codec = settings.codec();
@@ -127,22 +134,40 @@ final class NettyServerConnectionFactory extends AbstractServerConnectionFactory
 	}
 
 	/**
-	 * Makes an accepted socket a Spring Integration connection and builds its pipeline;
-	 * on the connection's event loop, before it is active.
+	 * Builds an accepted socket's pipeline, TLS first where the listener has it; on the
+	 * connection's event loop, before it is active.
 	 */
 	private void accept(Channel channel) {
+		if (this.settings.proxyProtocol() != ProxyProtocol.OFF) {
+			// First: the header precedes everything else the peer sends, TLS included.
+			channel.pipeline()
+				.addFirst(new ProxyProtocolHandler(this.settings.proxyProtocol(), this.settings.frameTimeout()));
+		}
+		if (this.tls != null) {
+			// A refused PROXY header ends the socket before any connection exists, and no
+			// plain-text error can be sent to a TLS client: it is counted and closed.
+			this.tls.accept(channel, (session) -> serve(channel, session),
+					(refused) -> this.served.rejectedBeforeHandshake(channel, refused));
+		}
+		else {
+			serve(channel, null);
+		}
+	}
+
+	/**
+	 * Makes a socket a Spring Integration connection and adds its handlers, after TLS's
+	 * where the listener has it.
+	 * @param session the connection's TLS session, {@code null} for plain TCP
+	 */
+	private void serve(Channel channel, @Nullable SSLSession session) {
 		NettyTcpConnection connection = new NettyTcpConnection(channel, getApplicationEventPublisher(),
-				getComponentName(), this.served, this.codec);
+				getComponentName(), this.served, this.codec, session);
 		TcpConnectionSupport wrapped = wrapConnection(connection);
 		// No java.net.Socket here: the factory's socket options are Netty's child
 		// options.
 		initializeConnection(wrapped, null);
 		channel.closeFuture().addListener((closed) -> this.connections.remove(wrapped.getConnectionId()));
 		ChannelPipeline pipeline = channel.pipeline();
-		if (this.settings.proxyProtocol() != ProxyProtocol.OFF) {
-			// First: the header precedes everything else the peer sends, TLS included.
-			pipeline.addFirst(new ProxyProtocolHandler(this.settings.proxyProtocol(), this.settings.frameTimeout()));
-		}
 		if (!this.settings.idleTimeout().isZero()) {
 			pipeline.addLast(new IdleStateHandler(this.settings.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
 		}

@@ -32,6 +32,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.WriteTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -92,6 +93,12 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 
 	private static final int DISCARD_BYTES = 256 * 1024;
 
+	/**
+	 * The header with the subject of the client's TLS certificate, on the messages of a
+	 * connection whose client sent one.
+	 */
+	static final String TLS_CLIENT = "wireport_tlsClient";
+
 	private final Channel channel;
 
 	private final ListenerConnections connections;
@@ -124,6 +131,8 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 	private Map<String, Object> messageHeaders;
 
 	private final long frameTimeoutNanos;
+
+	private final @Nullable SSLSession sslSession;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -171,8 +180,9 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 	 * Runs on the channel's event loop, before the channel is active.
 	 */
 	NettyTcpConnection(Channel channel, ApplicationEventPublisher publisher, String factoryName,
-			ListenerConnections connections, FrameCodec codec) {
+			ListenerConnections connections, FrameCodec codec, @Nullable SSLSession sslSession) {
 		super(publisher);
+		this.sslSession = sslSession;
 		this.channel = channel;
 		this.connections = connections;
 		this.codec = codec;
@@ -191,10 +201,11 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 	}
 
 	/**
-	 * Takes the client's address that a PROXY protocol header carried, if one did; when
-	 * the connection becomes active, before it is announced. The flow sees it in the
-	 * usual headers ({@link IpHeaders#IP_ADDRESS}, {@link IpHeaders#REMOTE_PORT}) and
-	 * Spring Integration in {@link #getHostAddress()}, {@link #getHostName()} and
+	 * Takes the client's address that a PROXY protocol header carried, if one did, and
+	 * the subject of a TLS client's certificate, if it sent one; when the connection
+	 * becomes active, before it is announced. The flow sees it in the usual headers
+	 * ({@link IpHeaders#IP_ADDRESS}, {@link IpHeaders#REMOTE_PORT}) and Spring
+	 * Integration in {@link #getHostAddress()}, {@link #getHostName()} and
 	 * {@link #getPort()}.
 	 */
 	private void learnClientAddress() {
@@ -209,6 +220,10 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 		headers.put(IpHeaders.CONNECTION_ID, this.connectionId);
 		headers.put(IpHeaders.IP_ADDRESS, this.hostAddress);
 		headers.put(IpHeaders.REMOTE_PORT, this.port);
+		String tlsClient = (this.sslSession != null) ? ListenerTls.clientSubject(this.sslSession) : null;
+		if (tlsClient != null) {
+			headers.put(TLS_CLIENT, tlsClient);
+		}
 		this.messageHeaders = Map.copyOf(headers);
 	}
 
@@ -658,8 +673,8 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 	}
 
 	@Override
-	public SSLSession getSslSession() {
-		return null;
+	public @Nullable SSLSession getSslSession() {
+		return this.sslSession;
 	}
 
 	@Override

@@ -6,6 +6,8 @@ import dev.wireport.framing.FrameCodec;
 import dev.wireport.framing.Framing;
 import dev.wireport.payload.ReplyMode;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.logging.LogLevel;
 
 /**
@@ -29,11 +31,12 @@ import org.springframework.boot.logging.LogLevel;
  * @param tcpNoDelay whether Nagle's algorithm is off
  * @param keepAlive whether TCP keep-alive is on
  * @param proxyProtocol whether connections start with a PROXY protocol header
+ * @param ssl the listener's TLS, {@code null} for plain TCP
  */
 public record TcpListenerSettings(String name, String host, int port, Framing framing, int maxFrameSize,
 		Duration idleTimeout, Duration frameTimeout, Duration writeTimeout, int maxConnections, ReplyMode reply,
 		byte[] ack, LogLevel logLevel, int logRate, int backlog, boolean tcpNoDelay, boolean keepAlive,
-		ProxyProtocol proxyProtocol) {
+		ProxyProtocol proxyProtocol, TcpProperties.@Nullable Ssl ssl) {
 
 	public FrameCodec codec() {
 		return this.framing.codec(this.maxFrameSize);

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.event.EventListener;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
@@ -46,10 +47,13 @@ public class TcpListeners extends ListenerGroup<TcpListeners.Listener> {
 
 	private final EventLoops eventLoops;
 
+	private final SslBundles sslBundles;
+
 	public TcpListeners(TcpProperties properties, IntegrationFlowContext flowContext, MeterRegistry registry,
-			EventLoops eventLoops) {
+			EventLoops eventLoops, SslBundles sslBundles) {
 		super("TCP", properties.listenerSettings().stream().map(TcpListenerSettings::name).toList());
 		this.properties = properties;
+		this.sslBundles = sslBundles;
 		this.flowContext = flowContext;
 		this.registry = registry;
 		this.eventLoops = eventLoops;
@@ -77,7 +81,9 @@ public class TcpListeners extends ListenerGroup<TcpListeners.Listener> {
 	 * Builds a listener's connection factory, and records the listener.
 	 */
 	private Listener prepare(TcpListenerSettings settings) {
-		ListenerConnections connections = new ListenerConnections(settings, this.registry);
+		ListenerTls tls = (settings.ssl() != null)
+				? new ListenerTls(settings.name(), settings.ssl(), this.sslBundles, this.registry) : null;
+		ListenerConnections connections = new ListenerConnections(settings, this.registry, tls);
 		NettyServerConnectionFactory factory = new NettyServerConnectionFactory(settings, connections, this.eventLoops);
 		Listener listener = new Listener(settings, factory, connections, new CompletableFuture<>());
 		started(settings.name(), listener);
@@ -89,8 +95,11 @@ public class TcpListeners extends ListenerGroup<TcpListeners.Listener> {
 		String where = settings.host() + ":" + settings.port();
 		try {
 			int port = listener.bound().get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-			logger.info("TCP listener '{}' listening on {}:{} with framing {}, replying {}", settings.name(),
-					settings.host(), port, settings.framing().configName(), settings.reply().name().toLowerCase());
+			logger.info("TCP listener '{}' listening on {}:{} with framing {}, replying {}{}", settings.name(),
+					settings.host(), port, settings.framing().configName(), settings.reply().name().toLowerCase(),
+					(settings.ssl() != null)
+							? ", TLS (" + ListenerTls.PROVIDER + ") from SSL bundle '" + settings.ssl().bundle() + "'"
+							: "");
 		}
 		catch (ExecutionException ex) {
 			throw new IllegalStateException("TCP listener '" + settings.name() + "' could not listen on " + where + ": "

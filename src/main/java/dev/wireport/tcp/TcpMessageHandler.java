@@ -40,11 +40,15 @@ class TcpMessageHandler extends AbstractReplyProducingMessageHandler {
 		byte[] payload = (byte[]) request.getPayload();
 		MessageHeaders headers = request.getHeaders();
 		if (this.log.admit()) {
-			// Behind a load balancer that sends the PROXY protocol, its own address too.
+			// Behind a load balancer that sends the PROXY protocol, its own address too;
+			// the
+			// subject of a TLS client's certificate, where it sent one.
 			Object via = headers.get(NettyTcpConnection.VIA);
-			this.log.log("listener={} connection={} remote={}:{}{} size={} payload=\"{}\"", this.settings.name(),
+			Object client = headers.get(NettyTcpConnection.TLS_CLIENT);
+			this.log.log("listener={} connection={} remote={}:{}{}{} size={} payload=\"{}\"", this.settings.name(),
 					headers.get(IpHeaders.CONNECTION_ID), headers.get(IpHeaders.IP_ADDRESS),
-					headers.get(IpHeaders.REMOTE_PORT), (via != null) ? " via=" + via : "", payload.length,
+					headers.get(IpHeaders.REMOTE_PORT), (via != null) ? " via=" + via : "",
+					(client != null) ? " client=\"" + client + "\"" : "", payload.length,
 					Preview.of(payload, MessageLog.PREVIEW_BYTES));
 		}
 		return new GenericMessage<>(this.settings.reply().reply(payload, this.settings.ack()), headers);

@@ -98,6 +98,7 @@ public record TcpProperties(
 	 * @param proxyProtocol whether connections start with a PROXY protocol header (v1 or
 	 * v2) whose client address replaces the peer's: {@code off}, {@code optional} (with
 	 * or without one) or {@code required}
+	 * @param ssl TLS on the listener's connections, off unless a bundle is named
 	 */
 	public record Listener(@DefaultValue("true") boolean enabled, @NotBlank @DefaultValue("0.0.0.0") String host,
 			@NotNull @Range(min = 0, max = 65535) Integer port, @NotNull Framing framing,
@@ -111,7 +112,8 @@ public record TcpProperties(
 			@NotNull @DefaultValue(SEED_ACK) String ack, @DefaultValue("info") LogLevel logLevel,
 			@Min(0) @DefaultValue("100") int logRate, @Min(1) @DefaultValue("1024") int backlog,
 			@DefaultValue("true") boolean tcpNoDelay, @DefaultValue("true") boolean keepAlive,
-			@DefaultValue("off") ProxyProtocol proxyProtocol) implements NamedListeners.Listener {
+			@DefaultValue("off") ProxyProtocol proxyProtocol,
+			@Valid @DefaultValue Ssl ssl) implements NamedListeners.Listener {
 
 		/**
 		 * The acknowledgement must be something the listener's framing can carry.
@@ -134,7 +136,32 @@ public record TcpProperties(
 			return new TcpListenerSettings(name, this.host, this.port, this.framing, (int) this.maxFrameSize.toBytes(),
 					this.idleTimeout, this.frameTimeout, this.writeTimeout, this.maxConnections, this.reply,
 					this.ack.getBytes(StandardCharsets.UTF_8), this.logLevel, this.logRate, this.backlog,
-					this.tcpNoDelay, this.keepAlive, this.proxyProtocol);
+					this.tcpNoDelay, this.keepAlive, this.proxyProtocol, this.ssl.settings(name));
+		}
+
+	}
+
+	/**
+	 * TLS on one listener's connections.
+	 *
+	 * @param bundle the Spring Boot SSL bundle ({@code spring.ssl.bundle.pem.*} or
+	 * {@code spring.ssl.bundle.jks.*}) with the listener's certificate and key, and the
+	 * trust material that checks client certificates; none for plain TCP
+	 * @param clientAuth whether clients are asked for a certificate: {@code none},
+	 * {@code want} (asked, not required) or {@code need} (required)
+	 * @param handshakeTimeout a TLS handshake not done within this is failed and the
+	 * connection closed
+	 */
+	public record Ssl(String bundle, @DefaultValue("none") TlsClientAuth clientAuth, @DurationMin(
+			millis = 1) @DurationMax(millis = Integer.MAX_VALUE) @DefaultValue("10s") Duration handshakeTimeout) {
+
+		private Ssl settings(String listener) {
+			if (this.bundle == null && this.clientAuth != TlsClientAuth.NONE) {
+				throw new InvalidConfigurationPropertyValueException(
+						"wireport.tcp.listeners." + listener + ".ssl.client-auth", this.clientAuth,
+						"client certificates need TLS: set wireport.tcp.listeners." + listener + ".ssl.bundle too");
+			}
+			return (this.bundle != null) ? this : null;
 		}
 
 	}

@@ -18,11 +18,14 @@ import dev.wireport.tcp.ProxyProtocol;
 import dev.wireport.tcp.TcpListenerSettings;
 import dev.wireport.payload.ReplyMode;
 import dev.wireport.tcp.TcpProperties;
+import dev.wireport.tcp.TlsClientAuth;
 import dev.wireport.udp.UdpListenerSettings;
 import dev.wireport.udp.UdpProperties;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
+import org.springframework.boot.autoconfigure.ssl.PemSslBundleProperties;
+import org.springframework.boot.autoconfigure.ssl.SslProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.YamlPropertySourceLoader;
@@ -111,6 +114,51 @@ class HelmChartTest {
 			.containsExactly(tuple("seed", 8090, ReplyMode.ACK), tuple("telemetry", 8091, ReplyMode.ECHO));
 		assertThat(path(manifest(manifests, "Service"), "spec.type")).isEqualTo("LoadBalancer");
 		assertThat(manifests).anySatisfy((manifest) -> assertThat(manifest.get("kind")).isEqualTo("ServiceMonitor"));
+	}
+
+	/**
+	 * A TLS listener from a Secret in cert-manager's shape: the Secret is mounted, the
+	 * listener's SSL bundle reads its files from the mount, and the service binds both.
+	 */
+	@Test
+	void aTlsListenerReadsItsBundleFromTheMountedSecret() throws Exception {
+		List<Map<String, Object>> manifests = render("--set", "tcp.listeners.secure.port=9443", "--set",
+				"tcp.listeners.secure.framing=lf", "--set", "tcp.listeners.secure.tls.secretName=wireport-tls", "--set",
+				"tcp.listeners.secure.tls.clientAuth=need");
+
+		TcpProperties rendered = bindRendered(manifests, "wireport.tcp", TcpProperties.class);
+		TcpProperties.Ssl ssl = rendered.listeners().get("secure").ssl();
+		assertThat(ssl.bundle()).isEqualTo("tcp-secure");
+		assertThat(ssl.clientAuth()).isEqualTo(TlsClientAuth.NEED);
+		assertThat(rendered.listeners().get("seed").ssl().bundle()).isNull();
+		PemSslBundleProperties bundle = bindRendered(manifests, "spring.ssl", SslProperties.class).getBundle()
+			.getPem()
+			.get(ssl.bundle());
+		assertThat(bundle.isReloadOnUpdate()).isTrue();
+
+		Map<String, Object> pod = map(path(manifest(manifests, "Deployment"), "spec.template.spec"));
+		Object volume = list(pod.get("volumes")).stream()
+			.filter((candidate) -> map(candidate).containsKey("secret")
+					&& "wireport-tls".equals(path(map(candidate), "secret.secretName")))
+			.findFirst()
+			.orElseThrow();
+		Object mount = list(container(manifests).get("volumeMounts")).stream()
+			.filter((candidate) -> map(candidate).get("name").equals(map(volume).get("name")))
+			.findFirst()
+			.orElseThrow();
+		String directory = "file:" + map(mount).get("mountPath") + "/";
+		assertThat(bundle.getKeystore().getCertificate()).isEqualTo(directory + "tls.crt");
+		assertThat(bundle.getKeystore().getPrivateKey()).isEqualTo(directory + "tls.key");
+		assertThat(bundle.getTruststore().getCertificate()).isEqualTo(directory + "ca.crt");
+	}
+
+	@Test
+	void noListenerHasTlsByDefault() throws Exception {
+		List<Map<String, Object>> manifests = render();
+
+		assertThat(bindRendered(manifests, "wireport.tcp", TcpProperties.class).listeners().values())
+			.allSatisfy((listener) -> assertThat(listener.ssl().bundle()).isNull());
+		assertThat(applicationYaml(manifests)).doesNotContain("ssl");
 	}
 
 	@Test
