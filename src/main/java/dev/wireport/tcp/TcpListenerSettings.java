@@ -28,10 +28,14 @@ import org.springframework.boot.logging.LogLevel;
  * @param backlog the listen backlog
  * @param tcpNoDelay whether Nagle's algorithm is off
  * @param keepAlive whether TCP keep-alive is on
+ * @param keepAliveIdle quiet time before the first keep-alive probe
+ * @param keepAliveInterval time between unanswered probes
+ * @param keepAliveCount unanswered probes that close the connection
  */
 public record TcpListenerSettings(String name, String host, int port, Framing framing, int maxFrameSize,
 		Duration idleTimeout, Duration frameTimeout, Duration writeTimeout, int maxConnections, ReplyMode reply,
-		byte[] ack, LogLevel logLevel, int logRate, int backlog, boolean tcpNoDelay, boolean keepAlive) {
+		byte[] ack, LogLevel logLevel, int logRate, int backlog, boolean tcpNoDelay, boolean keepAlive,
+		Duration keepAliveIdle, Duration keepAliveInterval, int keepAliveCount) {
 
 	public FrameCodec codec() {
 		return this.framing.codec(this.maxFrameSize);

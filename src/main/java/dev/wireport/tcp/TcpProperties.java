@@ -95,6 +95,12 @@ public record TcpProperties(
 	 * @param backlog the listen backlog
 	 * @param tcpNoDelay disables Nagle's algorithm so small replies leave at once
 	 * @param keepAlive TCP keep-alive probes find peers that vanished
+	 * @param keepAliveIdle how long a connection is quiet before the first keep-alive
+	 * probe, in whole seconds ({@code TCP_KEEPIDLE})
+	 * @param keepAliveInterval the time between unanswered keep-alive probes, in whole
+	 * seconds ({@code TCP_KEEPINTVL})
+	 * @param keepAliveCount unanswered keep-alive probes after which the peer is taken
+	 * for gone and the connection closed ({@code TCP_KEEPCNT})
 	 */
 	public record Listener(@DefaultValue("true") boolean enabled, @NotBlank @DefaultValue("0.0.0.0") String host,
 			@NotNull @Range(min = 0, max = 65535) Integer port, @NotNull Framing framing,
@@ -107,8 +113,15 @@ public record TcpProperties(
 			@Min(1) @DefaultValue("10000") int maxConnections, @DefaultValue("ack") ReplyMode reply,
 			@NotNull @DefaultValue(SEED_ACK) String ack, @DefaultValue("info") LogLevel logLevel,
 			@Min(0) @DefaultValue("100") int logRate, @Min(1) @DefaultValue("1024") int backlog,
-			@DefaultValue("true") boolean tcpNoDelay,
-			@DefaultValue("true") boolean keepAlive) implements NamedListeners.Listener {
+			@DefaultValue("true") boolean tcpNoDelay, @DefaultValue("true") boolean keepAlive,
+			@DurationMin(seconds = 1) @DurationMax(
+					seconds = MAX_KEEP_ALIVE_SECONDS) @DefaultValue("60s") Duration keepAliveIdle,
+			@DurationMin(seconds = 1) @DurationMax(
+					seconds = MAX_KEEP_ALIVE_SECONDS) @DefaultValue("10s") Duration keepAliveInterval,
+			@Range(min = 1, max = 127) @DefaultValue("6") int keepAliveCount) implements NamedListeners.Listener {
+
+		/** Linux's largest {@code TCP_KEEPIDLE} and {@code TCP_KEEPINTVL}. */
+		static final long MAX_KEEP_ALIVE_SECONDS = 32767;
 
 		/**
 		 * The acknowledgement must be something the listener's framing can carry.
@@ -131,7 +144,7 @@ public record TcpProperties(
 			return new TcpListenerSettings(name, this.host, this.port, this.framing, (int) this.maxFrameSize.toBytes(),
 					this.idleTimeout, this.frameTimeout, this.writeTimeout, this.maxConnections, this.reply,
 					this.ack.getBytes(StandardCharsets.UTF_8), this.logLevel, this.logRate, this.backlog,
-					this.tcpNoDelay, this.keepAlive);
+					this.tcpNoDelay, this.keepAlive, this.keepAliveIdle, this.keepAliveInterval, this.keepAliveCount);
 		}
 
 	}
