@@ -28,21 +28,24 @@ class TcpPropertiesTest {
 	private static final String EPHEMERAL_1 = "--wireport.tcp.listeners.framed.port=0";
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|',
-			value = { "--wireport.tcp.listeners.framed.framing=json | wireport.tcp.listeners.framed.framing",
-					"--wireport.tcp.listeners.framed.backlog=0 | wireport.tcp.listeners[framed].backlog",
-					"--wireport.tcp.listeners.framed.max-frame-size=-1B | wireport.tcp.listeners[framed].maxFrameSize",
-					"--wireport.tcp.listeners.framed.max-frame-size=2GB | wireport.tcp.listeners[framed].maxFrameSize",
-					"--wireport.tcp.listeners.seed.idle-timeout=-1s | wireport.tcp.listeners[seed].idleTimeout",
-					"--wireport.tcp.listeners.seed.write-timeout=30d | wireport.tcp.listeners[seed].writeTimeout",
-					"--wireport.tcp.listeners.framed.max-connections=0 | wireport.tcp.listeners[framed].maxConnections",
-					"--wireport.tcp.listeners.framed.log-rate=-1 | wireport.tcp.listeners[framed].logRate",
-					"--wireport.tcp.listeners.framed.host= | wireport.tcp.listeners[framed].host",
-					"--wireport.tcp.listeners.extra.port=0 | wireport.tcp.listeners[extra].framing",
-					"--wireport.tcp.listeners.extra.framing=lf | wireport.tcp.listeners[extra].port",
-					"--wireport.tcp.listeners.framed.nmae=x | wireport.tcp.listeners.framed.nmae",
-					"--wireport.tcp.listeners.[a.b].port=0 | wireport.tcp.listeners",
-					"--wireport.tcp.listeners.framed.ack= | wireport.tcp.listeners[framed].ack" })
+	@CsvSource(delimiter = '|', value = {
+			"--wireport.tcp.listeners.framed.framing=json | wireport.tcp.listeners.framed.framing",
+			"--wireport.tcp.listeners.framed.backlog=0 | wireport.tcp.listeners[framed].backlog",
+			"--wireport.tcp.listeners.framed.max-frame-size=-1B | wireport.tcp.listeners[framed].maxFrameSize",
+			"--wireport.tcp.listeners.framed.max-frame-size=2GB | wireport.tcp.listeners[framed].maxFrameSize",
+			"--wireport.tcp.listeners.seed.idle-timeout=-1s | wireport.tcp.listeners[seed].idleTimeout",
+			"--wireport.tcp.listeners.seed.write-timeout=30d | wireport.tcp.listeners[seed].writeTimeout",
+			"--wireport.tcp.listeners.seed.keep-alive-idle=0s | wireport.tcp.listeners[seed].keepAliveIdle",
+			"--wireport.tcp.listeners.seed.keep-alive-interval=32768s | wireport.tcp.listeners[seed].keepAliveInterval",
+			"--wireport.tcp.listeners.seed.keep-alive-count=128 | wireport.tcp.listeners[seed].keepAliveCount",
+			"--wireport.tcp.listeners.framed.max-connections=0 | wireport.tcp.listeners[framed].maxConnections",
+			"--wireport.tcp.listeners.framed.log-rate=-1 | wireport.tcp.listeners[framed].logRate",
+			"--wireport.tcp.listeners.framed.host= | wireport.tcp.listeners[framed].host",
+			"--wireport.tcp.listeners.extra.port=0 | wireport.tcp.listeners[extra].framing",
+			"--wireport.tcp.listeners.extra.framing=lf | wireport.tcp.listeners[extra].port",
+			"--wireport.tcp.listeners.framed.nmae=x | wireport.tcp.listeners.framed.nmae",
+			"--wireport.tcp.listeners.[a.b].port=0 | wireport.tcp.listeners",
+			"--wireport.tcp.listeners.framed.ack= | wireport.tcp.listeners[framed].ack" })
 	void invalidConfigurationFailsStartUpNamingTheProperty(String argument, String property, CapturedOutput output) {
 		assertThatException().isThrownBy(() -> start(EPHEMERAL_0, EPHEMERAL_1, argument));
 
