@@ -1,9 +1,12 @@
 package dev.wireport.fetch;
 
 import io.micrometer.common.KeyValue;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.httpcomponents.hc5.PoolingHttpClientConnectionManagerMetricsBinder;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
@@ -46,7 +49,7 @@ class FetchConfiguration {
 
 	@Bean(destroyMethod = "close")
 	CloseableHttpClient upstreamHttpClient(DestinationPolicy policy, FetchProperties properties, FetchSslProperties ssl,
-			SslBundles sslBundles) {
+			SslBundles sslBundles, MeterRegistry registry) {
 		PoolingHttpClientConnectionManagerBuilder connections = PoolingHttpClientConnectionManagerBuilder.create()
 			.setDnsResolver(new PolicyDnsResolver(policy))
 			.setMaxConnTotal(MAX_CONNECTIONS)
@@ -59,9 +62,13 @@ class FetchConfiguration {
 		if (ssl.bundle() != null) {
 			connections.setTlsSocketStrategy(tls(sslBundles.getBundle(ssl.bundle())));
 		}
+		PoolingHttpClientConnectionManager pool = connections.build();
+		// The pool's connections, leased and idle, and the fetches waiting for one: a
+		// connection an upstream fault left leased would show here.
+		new PoolingHttpClientConnectionManagerMetricsBinder(pool, "upstream").bindTo(registry);
 		// Redirects are followed by the fetcher, hop by hop, each checked by the policy.
 		return HttpClients.custom()
-			.setConnectionManager(connections.build())
+			.setConnectionManager(pool)
 			.disableRedirectHandling()
 			.disableAutomaticRetries()
 			.disableCookieManagement()

@@ -51,6 +51,15 @@ public class EventLoops implements DisposableBean {
 	}
 
 	/**
+	 * Whether the native epoll transport is in use, whose channels take Netty's epoll
+	 * options.
+	 * @return {@code true} for epoll, {@code false} for NIO
+	 */
+	public boolean epoll() {
+		return this.epoll;
+	}
+
+	/**
 	 * A bootstrap for a listening TCP socket on the shared group.
 	 * @return a new bootstrap
 	 */

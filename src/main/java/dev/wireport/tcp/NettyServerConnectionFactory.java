@@ -2,12 +2,15 @@ package dev.wireport.tcp;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLSession;
+import jdk.net.ExtendedSocketOptions;
 
 import dev.wireport.framing.FrameCodec;
 import dev.wireport.io.EventLoops;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -15,6 +18,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.timeout.WriteTimeoutHandler;
 import org.jspecify.annotations.Nullable;
@@ -101,7 +106,7 @@ final class NettyServerConnectionFactory extends AbstractServerConnectionFactory
 			logger.info(() -> this + " has no listener; not listening");
 			return;
 		}
-		ChannelFuture bound = this.eventLoops.serverBootstrap()
+		ChannelFuture bound = userTimeout(keepAliveTuning(this.eventLoops.serverBootstrap()))
 			.option(ChannelOption.SO_BACKLOG, getBacklog())
 			// A restarted service binds its ports again at once, whatever connections of
 			// the previous one linger in TIME_WAIT.
@@ -131,6 +136,60 @@ final class NettyServerConnectionFactory extends AbstractServerConnectionFactory
 		setListening(true);
 		this.serverChannel.closeFuture().addListener((closed) -> setListening(false));
 		publishServerListeningEvent(getPort());
+	}
+
+	/**
+	 * When keep-alive is on, how soon it finds a vanished peer: a quiet connection is
+	 * probed after {@code keep-alive-idle}, then every {@code keep-alive-interval}, and
+	 * closed after {@code keep-alive-count} unanswered probes. Through Netty's epoll
+	 * options on epoll, the JDK's extended socket options on NIO (where a platform
+	 * without them keeps its system's defaults, with a warning from Netty).
+	 */
+	private ServerBootstrap keepAliveTuning(ServerBootstrap bootstrap) {
+		if (!isSoKeepAlive()) {
+			return bootstrap;
+		}
+		int idle = wholeSeconds(this.settings.keepAliveIdle());
+		int interval = wholeSeconds(this.settings.keepAliveInterval());
+		int count = this.settings.keepAliveCount();
+		if (this.eventLoops.epoll()) {
+			return bootstrap.childOption(EpollChannelOption.TCP_KEEPIDLE, idle)
+				.childOption(EpollChannelOption.TCP_KEEPINTVL, interval)
+				.childOption(EpollChannelOption.TCP_KEEPCNT, count);
+		}
+		return bootstrap.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idle)
+			.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), interval)
+			.childOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), count);
+	}
+
+	/**
+	 * On epoll, the sockets' {@code TCP_USER_TIMEOUT}: replies the kernel has sent that
+	 * stay unacknowledged this long close the connection. {@link WriteTimeoutHandler}
+	 * only sees replies Netty could not hand to the kernel, so a peer that vanished while
+	 * owed less than its socket's send buffer holds (a few MB) would otherwise be noticed
+	 * only by the idle timeout, or after the kernel's retransmissions (about 15 minutes).
+	 * The write timeout, or with keep-alive on the keep-alive's whole probing time if
+	 * that is longer: Linux then ends a quiet connection at its first unanswered probe
+	 * past the user timeout instead of after {@code keep-alive-count} probes, and this
+	 * keeps that count's meaning. NIO has no such option: there, that case waits for the
+	 * idle timeout.
+	 */
+	private ServerBootstrap userTimeout(ServerBootstrap bootstrap) {
+		if (!this.eventLoops.epoll() || this.settings.writeTimeout().isZero()) {
+			return bootstrap;
+		}
+		long millis = this.settings.writeTimeout().toMillis();
+		if (isSoKeepAlive()) {
+			long probing = wholeSeconds(this.settings.keepAliveIdle())
+					+ (long) wholeSeconds(this.settings.keepAliveInterval()) * this.settings.keepAliveCount();
+			millis = Math.max(millis, TimeUnit.SECONDS.toMillis(probing));
+		}
+		return bootstrap.childOption(EpollChannelOption.TCP_USER_TIMEOUT, (int) Math.min(millis, Integer.MAX_VALUE));
+	}
+
+	/** The kernel counts keep-alive time in seconds: a fraction is rounded up. */
+	private static int wholeSeconds(Duration duration) {
+		return (int) (duration.toSeconds() + ((duration.toNanosPart() > 0) ? 1 : 0));
 	}
 
 	/**

@@ -452,7 +452,9 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 			close();
 		}
 		else if (problem instanceof IOException) {
-			// A peer that resets its connection is a client gone, not a fault.
+			// A peer that resets its connection, or vanished past the keep-alive probes,
+			// is a client gone, not a fault of the service: counted, logged at debug.
+			this.connections.metrics().lost.increment();
 			logger.debug("Connection {} ended: {}", this.connectionId, problem.getMessage());
 			close();
 		}

@@ -43,6 +43,8 @@ final class TcpListenerMetrics {
 
 	final Counter stalled;
 
+	final Counter lost;
+
 	private final Map<FrameException.Reason, Counter> rejected = new EnumMap<>(FrameException.Reason.class);
 
 	TcpListenerMetrics(String listener, AtomicInteger activeConnections, AtomicInteger pausedConnections,
@@ -68,6 +70,9 @@ final class TcpListenerMetrics {
 		this.stalled = counter("wireport.tcp.connections.stalled",
 				"TCP connections closed because a reply stayed unwritten longer than the write timeout", listener,
 				registry);
+		this.lost = counter("wireport.tcp.connections.lost",
+				"TCP connections ended by the network: the peer reset them, or keep-alive probes went unanswered",
+				listener, registry);
 		Gauge.builder("wireport.tcp.connections.active", activeConnections, AtomicInteger::get)
 			.description("TCP connections open now")
 			.tag("listener", listener)

@@ -30,13 +30,17 @@ import org.springframework.boot.logging.LogLevel;
  * @param backlog the listen backlog
  * @param tcpNoDelay whether Nagle's algorithm is off
  * @param keepAlive whether TCP keep-alive is on
+ * @param keepAliveIdle quiet time before the first keep-alive probe
+ * @param keepAliveInterval time between unanswered probes
+ * @param keepAliveCount unanswered probes that close the connection
  * @param proxyProtocol whether connections start with a PROXY protocol header
  * @param ssl the listener's TLS, {@code null} for plain TCP
  */
 public record TcpListenerSettings(String name, String host, int port, Framing framing, int maxFrameSize,
 		Duration idleTimeout, Duration frameTimeout, Duration writeTimeout, int maxConnections, ReplyMode reply,
 		byte[] ack, LogLevel logLevel, int logRate, int backlog, boolean tcpNoDelay, boolean keepAlive,
-		ProxyProtocol proxyProtocol, TcpProperties.@Nullable Ssl ssl) {
+		Duration keepAliveIdle, Duration keepAliveInterval, int keepAliveCount, ProxyProtocol proxyProtocol,
+		TcpProperties.@Nullable Ssl ssl) {
 
 	public FrameCodec codec() {
 		return this.framing.codec(this.maxFrameSize);

@@ -95,6 +95,12 @@ public record TcpProperties(
 	 * @param backlog the listen backlog
 	 * @param tcpNoDelay disables Nagle's algorithm so small replies leave at once
 	 * @param keepAlive TCP keep-alive probes find peers that vanished
+	 * @param keepAliveIdle how long a connection is quiet before the first keep-alive
+	 * probe, in whole seconds ({@code TCP_KEEPIDLE})
+	 * @param keepAliveInterval the time between unanswered keep-alive probes, in whole
+	 * seconds ({@code TCP_KEEPINTVL})
+	 * @param keepAliveCount unanswered keep-alive probes after which the peer is taken
+	 * for gone and the connection closed ({@code TCP_KEEPCNT})
 	 * @param proxyProtocol whether connections start with a PROXY protocol header (v1 or
 	 * v2) whose client address replaces the peer's: {@code off}, {@code optional} (with
 	 * or without one) or {@code required}
@@ -112,8 +118,16 @@ public record TcpProperties(
 			@NotNull @DefaultValue(SEED_ACK) String ack, @DefaultValue("info") LogLevel logLevel,
 			@Min(0) @DefaultValue("100") int logRate, @Min(1) @DefaultValue("1024") int backlog,
 			@DefaultValue("true") boolean tcpNoDelay, @DefaultValue("true") boolean keepAlive,
+			@DurationMin(seconds = 1) @DurationMax(
+					seconds = MAX_KEEP_ALIVE_SECONDS) @DefaultValue("60s") Duration keepAliveIdle,
+			@DurationMin(seconds = 1) @DurationMax(
+					seconds = MAX_KEEP_ALIVE_SECONDS) @DefaultValue("10s") Duration keepAliveInterval,
+			@Range(min = 1, max = 127) @DefaultValue("6") int keepAliveCount,
 			@DefaultValue("off") ProxyProtocol proxyProtocol,
 			@Valid @DefaultValue Ssl ssl) implements NamedListeners.Listener {
+
+		/** Linux's largest {@code TCP_KEEPIDLE} and {@code TCP_KEEPINTVL}. */
+		static final long MAX_KEEP_ALIVE_SECONDS = 32767;
 
 		/**
 		 * The acknowledgement must be something the listener's framing can carry.
@@ -136,7 +150,8 @@ public record TcpProperties(
 			return new TcpListenerSettings(name, this.host, this.port, this.framing, (int) this.maxFrameSize.toBytes(),
 					this.idleTimeout, this.frameTimeout, this.writeTimeout, this.maxConnections, this.reply,
 					this.ack.getBytes(StandardCharsets.UTF_8), this.logLevel, this.logRate, this.backlog,
-					this.tcpNoDelay, this.keepAlive, this.proxyProtocol, this.ssl.settings(name));
+					this.tcpNoDelay, this.keepAlive, this.keepAliveIdle, this.keepAliveInterval, this.keepAliveCount,
+					this.proxyProtocol, this.ssl.settings(name));
 		}
 
 	}

@@ -56,6 +56,17 @@ final class NettyDatagramReceiver extends MessageProducerSupport {
 	private static final int SOCKET_RECEIVE_BUFFER = 4 * 1024 * 1024;
 
 	/**
+	 * Asked of the kernel for replies waiting to leave (Linux caps it at
+	 * net.core.wmem_max). A reply to a sender on the local network that vanished waits in
+	 * the kernel while its address is looked up again (about 3 s), up to 208 KiB per
+	 * address, and counts against this buffer meanwhile: with the default of 208 KiB, one
+	 * vanished sender owed a few hundred replies filled it, and every other sender's
+	 * replies waited behind for seconds at a time. This holds the queues of a dozen such
+	 * addresses.
+	 */
+	private static final int SOCKET_SEND_BUFFER = 4 * 1024 * 1024;
+
+	/**
 	 * At most this many datagrams of one listener in one turn of its event loop, before
 	 * the loop serves the other sockets it shares: a flood on one port delays the others
 	 * by a few tens of microseconds at most, and a burst waits in the socket's receive
@@ -97,6 +108,7 @@ final class NettyDatagramReceiver extends MessageProducerSupport {
 		this.metrics = metrics;
 		this.handlers = settings.handlesOnReceivingThread() ? null : handlerThreads(settings, metrics);
 		ChannelFuture bound = bootstrap.option(ChannelOption.SO_RCVBUF, SOCKET_RECEIVE_BUFFER)
+			.option(ChannelOption.SO_SNDBUF, SOCKET_SEND_BUFFER)
 			// Each read takes a buffer of the largest datagram (64 KiB by default):
 			// Netty's
 			// default allocator serves that size unpooled, a malloc and a free per
