@@ -56,6 +56,7 @@ version=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.ve
 feature=${version%%.*}
 "$java" -Djarmode=tools -jar "$jar" extract --destination "$work/app" >/dev/null
 cd "$work/app"
+name=$(basename "$jar")
 variants=(plain aot-mode)
 declare -A flags=([plain]="" [aot-mode]="-Dspring.aot.enabled=true")
 if ((feature >= 25)); then
@@ -65,11 +66,11 @@ if ((feature >= 25)); then
   read -r -a ports <<<"$(free_ports)"
   # shellcheck disable=SC2046
   JAVA=$java "$OLDPWD/deploy/train-aot-cache.sh" "$work/plain.aot" "${ports[0]}" \
-    -jar wireport.jar $(service_args "${ports[@]}") >"$work/train-plain.log" 2>&1
+    -jar "$name" $(service_args "${ports[@]}") >"$work/train-plain.log" 2>&1
   read -r -a ports <<<"$(free_ports)"
   # shellcheck disable=SC2046
   JAVA=$java "$OLDPWD/deploy/train-aot-cache.sh" "$work/fast.aot" "${ports[0]}" \
-    -Dspring.aot.enabled=true -jar wireport.jar $(service_args "${ports[@]}") >"$work/train-fast.log" 2>&1
+    -Dspring.aot.enabled=true -jar "$name" $(service_args "${ports[@]}") >"$work/train-fast.log" 2>&1
 fi
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
@@ -78,7 +79,7 @@ measure() { # variant: prints milliseconds to ready
   read -r -a ports <<<"$(free_ports)"
   start=$(now_ms)
   # shellcheck disable=SC2086,SC2046
-  "$java" ${flags[$1]} -jar wireport.jar $(service_args "${ports[@]}") >"$work/$1.log" 2>&1 &
+  "$java" ${flags[$1]} -jar "$name" $(service_args "${ports[@]}") >"$work/$1.log" 2>&1 &
   pid=$!
   until curl -fsS -o /dev/null "http://127.0.0.1:${ports[0]}/readyz" 2>/dev/null; do
     if ! kill -0 "$pid" 2>/dev/null; then
