@@ -2,10 +2,10 @@
 """Checks wireport's PromQL against a real Prometheus that scrapes a wireport which has
 served traffic.
 
-usage: promql-check.py PROMETHEUS_URL RULES_FILE [DASHBOARD_JSON ...]
+usage: promql-check.py PROMETHEUS_URL [DASHBOARD_JSON ...]
 
-- Every metric an alert rule names must exist in Prometheus (a rule on a misspelled or
-  renamed meter would never fire), and Prometheus must report every rule healthy.
+- Every rule Prometheus has loaded must be healthy and every metric it names must exist
+  in Prometheus (a rule on a misspelled or renamed meter would never fire).
 - Every query of every dashboard panel, with the dashboard's template variables replaced
   by the values Prometheus gives for them, must be valid and return data.
 """
@@ -14,8 +14,6 @@ import re
 import sys
 import urllib.parse
 import urllib.request
-
-import yaml
 
 # PromQL words that are not metric names.
 KEYWORDS = {
@@ -46,19 +44,22 @@ def metric_names(expr):
     return {name for name in re.findall(r"[a-zA-Z_:][a-zA-Z0-9_:]*", expr) if name not in KEYWORDS}
 
 
-def check_rules(base, rules_file, failures):
+def check_rules(base, failures):
+    """The rules as Prometheus loaded them: each must be healthy and name only metrics
+    that exist."""
+    groups = api(base, "/api/v1/rules")["data"]["groups"]
+    rules = [rule for group in groups for rule in group["rules"]]
+    if not rules:
+        failures.append("Prometheus has loaded no rules")
     checked = 0
-    for group in yaml.safe_load(open(rules_file))["groups"]:
-        for rule in group["rules"]:
-            for name in sorted(metric_names(rule["expr"])):
-                series = api(base, "/api/v1/series", **{"match[]": name})
-                checked += 1
-                if not series.get("data"):
-                    failures.append(f"alert {rule['alert']}: no series named {name} in Prometheus")
-    unhealthy = [rule["name"] for group in api(base, "/api/v1/rules")["data"]["groups"]
-                 for rule in group["rules"] if rule.get("health") != "ok"]
-    failures.extend(f"alert {name}: Prometheus reports the rule unhealthy" for name in unhealthy)
-    print(f"promql-check: {checked} metric names of the alert rules exist in Prometheus")
+    for rule in rules:
+        if rule.get("health") != "ok":
+            failures.append(f"rule {rule['name']}: Prometheus reports it {rule.get('health')}: {rule.get('lastError')}")
+        for name in sorted(metric_names(rule["query"])):
+            checked += 1
+            if not api(base, "/api/v1/series", **{"match[]": name}).get("data"):
+                failures.append(f"rule {rule['name']}: no series named {name} in Prometheus")
+    print(f"promql-check: {len(rules)} rules loaded and healthy, {checked} metric names they use exist")
 
 
 def variable_values(base, variable, substitute):
@@ -107,9 +108,9 @@ def check_dashboard(base, dashboard_file, rate_interval, failures):
 
 
 def main():
-    base, rules_file, dashboards = sys.argv[1], sys.argv[2], sys.argv[3:]
+    base, dashboards = sys.argv[1], sys.argv[2:]
     failures = []
-    check_rules(base, rules_file, failures)
+    check_rules(base, failures)
     for dashboard_file in dashboards:
         check_dashboard(base, dashboard_file, "1m", failures)
     for failure in failures:
