@@ -18,12 +18,14 @@ COPY --from=build /extracted/dependencies/ ./
 COPY --from=build /extracted/spring-boot-loader/ ./
 COPY --from=build /extracted/snapshot-dependencies/ ./
 COPY --from=build /extracted/application/ ./
-# An AOT cache from a training run that starts the context and exits (Java 25, JEP 514/515):
-# classes come loaded and linked, which shortens start-up (see docs/deployment.md).
-RUN java -XX:AOTCacheOutput=/app/wireport.aot -Dspring.context.exit=onRefresh \
-      -Dwireport.tcp.listeners.seed.port=0 -Dwireport.tcp.listeners.framed.port=0 -Dwireport.udp.listeners.seed.port=0 \
-      -Dserver.port=0 -Dmanagement.server.port=0 -jar wireport.jar
+# The start-up fast path (docs/deployment.md): Spring AOT's generated code, which the jar
+# carries (-Dspring.aot.enabled=true), with a Java 25 AOT cache (JEP 514/515) trained from
+# this very jar in the same mode: a run started until ready (every listener bound), then
+# stopped, so classes come loaded and linked and the bean definitions come as code.
+COPY deploy/train-aot-cache.sh /tmp/train-aot-cache.sh
+RUN /tmp/train-aot-cache.sh /app/wireport.aot 8080 -Dspring.aot.enabled=true -jar /app/wireport.jar \
+ && rm /tmp/train-aot-cache.sh
 USER 10001:10001
 EXPOSE 8080/tcp 8081/tcp 9000/tcp 9080/tcp 8090/udp
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"
-ENTRYPOINT ["java", "-XX:AOTCache=/app/wireport.aot", "-jar", "/app/wireport.jar"]
+ENTRYPOINT ["java", "-XX:AOTCache=/app/wireport.aot", "-Dspring.aot.enabled=true", "-jar", "/app/wireport.jar"]

@@ -47,6 +47,10 @@ class HelmChartTest {
 
 	private static final Path CHART = Path.of("helm", "wireport");
 
+	private static final Path RULES = Path.of("deploy", "prometheus", "alerts.yml");
+
+	private static final Path DASHBOARD = Path.of("deploy", "grafana", "dashboards", "wireport.json");
+
 	@Test
 	void defaultValuesRenderTheServicesOwnDefaults() throws Exception {
 		List<Map<String, Object>> manifests = render();
@@ -162,6 +166,45 @@ class HelmChartTest {
 	}
 
 	@Test
+	void chartCarriesTheAlertRulesAndDashboardThatDeployHolds() throws IOException {
+		// Helm reads no file outside the chart, so the chart holds copies; they must not
+		// drift from the files docker-compose and .ci/prometheus-check use.
+		assertThat(CHART.resolve("files/alerts.yml")).hasSameTextualContentAs(RULES);
+		assertThat(CHART.resolve("files/wireport-dashboard.json")).hasSameTextualContentAs(DASHBOARD);
+	}
+
+	@Test
+	void prometheusRuleAndDashboardRenderWhenEnabled() throws Exception {
+		List<Map<String, Object>> manifests = render("--set",
+				"metrics.prometheusRule.enabled=true,metrics.grafanaDashboard.enabled=true,"
+						+ "metrics.serviceMonitor.enabled=true");
+
+		Map<String, Object> rules = new Yaml().load(Files.readString(RULES));
+		assertThat(manifest(manifests, "PrometheusRule").get("spec")).isEqualTo(rules);
+		Map<String, Object> dashboard = manifests.stream()
+			.filter((manifest) -> "1".equals(label(manifest, "grafana_dashboard")))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("No ConfigMap labelled grafana_dashboard"));
+		assertThat(dashboard.get("kind")).isEqualTo("ConfigMap");
+		assertThat((String) path(dashboard, "data.wireport.json"))
+			.isEqualToIgnoringWhitespace(Files.readString(DASHBOARD));
+		// WireportDown matches job="wireport": the ServiceMonitor must name its job so.
+		String jobLabel = (String) path(manifest(manifests, "ServiceMonitor"), "spec.jobLabel");
+		Map<String, Object> metricsService = manifests.stream()
+			.filter((manifest) -> "metrics".equals(label(manifest, "app.kubernetes.io/component")))
+			.findFirst()
+			.orElseThrow();
+		assertThat(label(metricsService, jobLabel)).isEqualTo("wireport");
+		assertThat(Files.readString(RULES)).contains("up{job=\"wireport\"} == 0");
+	}
+
+	@Test
+	void neitherPrometheusRuleNorDashboardByDefault() throws Exception {
+		assertThat(render()).noneMatch((manifest) -> "PrometheusRule".equals(manifest.get("kind")))
+			.noneMatch((manifest) -> label(manifest, "grafana_dashboard") != null);
+	}
+
+	@Test
 	void gracefulTerminationCoversTheServicesShutdown() throws Exception {
 		Map<String, Object> pod = map(path(manifest(render(), "Deployment"), "spec.template.spec"));
 		Map<String, Object> service = application();
@@ -244,6 +287,11 @@ class HelmChartTest {
 			.filter((manifest) -> kind.equals(manifest.get("kind")))
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("No " + kind + " rendered"));
+	}
+
+	private static Object label(Map<String, Object> manifest, String name) {
+		Object labels = map(manifest.get("metadata")).get("labels");
+		return (labels != null) ? map(labels).get(name) : null;
 	}
 
 	private static Map<String, Object> container(List<Map<String, Object>> manifests) {

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code java -jar target/wireport.jar} in a child process, started and read as a user
  * would: its ports are the ones its log says its listeners took.
  */
-final class PackagedJar {
+final class PackagedJar implements AutoCloseable {
 
 	private static final Pattern LISTENING = Pattern
 		.compile("(TCP|UDP) listener '([\\w-]+)' listening on [^:]+:(\\d+)");
@@ -32,7 +32,7 @@ final class PackagedJar {
 
 	private final List<String> log = Collections.synchronizedList(new ArrayList<>());
 
-	private final Map<String, Integer> ports = new HashMap<>();
+	private final Map<String, Integer> ports = new LinkedHashMap<>();
 
 	private PackagedJar(Process process) {
 		this.process = process;
@@ -44,9 +44,25 @@ final class PackagedJar {
 	 * so a hung start never outlives the test run.
 	 */
 	static PackagedJar start(List<String> arguments, Map<String, String> environment) throws IOException {
+		return start(List.of(), arguments, environment);
+	}
+
+	/**
+	 * Starts the jar with options for its JVM, as {@link #start(List, Map)} does.
+	 * @param jvmOptions options for the JVM, before {@code -jar}
+	 * @param arguments the service's arguments
+	 * @param environment variables added to the child's environment
+	 * @return the running service
+	 * @throws IOException if the process cannot be started or read
+	 */
+	static PackagedJar start(List<String> jvmOptions, List<String> arguments, Map<String, String> environment)
+			throws IOException {
 		Path jar = Path.of("target", "wireport.jar");
 		assertThat(jar).as("the packaged jar (mvn package)").exists();
-		List<String> command = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
+		List<String> command = new ArrayList<>();
+		command.add(java());
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-jar", jar.toString()));
 		command.addAll(arguments);
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
 		builder.environment().putAll(environment);
@@ -109,6 +125,14 @@ final class PackagedJar {
 		return port;
 	}
 
+	/**
+	 * The listeners that logged their port, as {@code TCP name} or {@code UDP name}.
+	 * @return the listeners, in the order they started
+	 */
+	List<String> listeners() {
+		return List.copyOf(this.ports.keySet());
+	}
+
 	Process process() {
 		return this.process;
 	}
@@ -117,6 +141,11 @@ final class PackagedJar {
 		synchronized (this.log) {
 			return String.join("\n", this.log);
 		}
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		stop();
 	}
 
 	/** SIGTERM, then SIGKILL if it has not exited within 30 seconds. */

@@ -26,12 +26,6 @@ class PackagedJarIT {
 
 	private int httpPort;
 
-	private int seedPort;
-
-	private int framedPort;
-
-	private int udpPort;
-
 	@BeforeEach
 	void start() throws Exception {
 		this.httpPort = PackagedJar.freePort();
@@ -42,9 +36,6 @@ class PackagedJarIT {
 						"--wireport.tcp.listeners.framed.log-level=off"),
 				Map.of("WIREPORT_TCP_LISTENERS_SEED_PORT", "0", "WIREPORT_TCP_LISTENERS_FRAMED_PORT", "0",
 						"WIREPORT_UDP_LISTENERS_SEED_PORT", "0"));
-		this.seedPort = this.service.tcpPort("seed");
-		this.framedPort = this.service.tcpPort("framed");
-		this.udpPort = this.service.udpPort("seed");
 	}
 
 	@AfterEach
@@ -56,8 +47,8 @@ class PackagedJarIT {
 	void answersOnEveryProtocolOnceReady() throws Exception {
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.checks.ready(this.httpPort));
 
-		this.checks.tcpAcks(this.seedPort, this.framedPort);
-		this.checks.udpAck(this.udpPort);
+		this.checks.tcpAcks(this.service.tcpPort("seed"), this.service.tcpPort("framed"));
+		this.checks.udpAck(this.service.udpPort("seed"));
 		this.checks.helloWorld(this.httpPort);
 	}
 
@@ -65,7 +56,7 @@ class PackagedJarIT {
 	void sigtermAnswersEveryMessageAlreadySentThenExits() throws Exception {
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.checks.ready(this.httpPort));
 		int messages = 2000;
-		try (Socket busy = this.checks.socket(this.framedPort)) {
+		try (Socket busy = this.checks.socket(this.service.tcpPort("framed"))) {
 			busy.getOutputStream().write("load\n".repeat(messages).getBytes(StandardCharsets.UTF_8));
 
 			this.service.process().destroy();
