@@ -81,21 +81,8 @@ final class NamedListenersValidator implements Validator {
 	 * @return the property that sets each port, by port
 	 */
 	private Map<Integer, String> httpPorts() {
-		Map<Integer, String> ports = new HashMap<>();
-		if (this.context instanceof WebServerApplicationContext) {
-			Binder binder = Binder.get(this.context.getEnvironment());
-			// Spring Boot's own default, which ServerProperties leaves unset.
-			int server = binder.bind("server.port", Integer.class).orElse(8080);
-			if (server > 0) {
-				ports.put(server, "server.port");
-			}
-			// Equal to server.port (or unset), the endpoints share the main server.
-			int management = binder.bind("management.server.port", Integer.class).orElse(-1);
-			if (management > 0) {
-				ports.putIfAbsent(management, "management.server.port");
-			}
-		}
-		return ports;
+		return (this.context instanceof WebServerApplicationContext)
+				? new HashMap<>(HttpPorts.of(Binder.get(this.context.getEnvironment()))) : new HashMap<>();
 	}
 
 }
