@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import dev.wireport.config.EnvironmentVariable;
 import dev.wireport.config.HttpPorts;
 import dev.wireport.config.NamedListeners;
 import dev.wireport.framing.Framing;
@@ -79,9 +80,9 @@ record ServiceDefaults(TcpProperties tcp, UdpProperties udp, Map<Integer, String
 		String port = "wireport.tcp.listeners." + name + ".port";
 		int other = this.tcp.listeners().get(name).port() + 1;
 		text.append("\nSet any property as an argument or as an environment variable:\n")
-			.append(String.format("  --%s=%d   or   %s=%d%n", port, other, HttpPorts.environmentVariable(port), other))
+			.append(String.format("  --%s=%d   or   %s=%d%n", port, other, EnvironmentVariable.of(port), other))
 			.append(String.format("  --server.port=%d   or   %s=%d%n", HttpPorts.DEFAULT_SERVER_PORT + 5,
-					HttpPorts.environmentVariable("server.port"), HttpPorts.DEFAULT_SERVER_PORT + 5))
+					EnvironmentVariable.of("server.port"), HttpPorts.DEFAULT_SERVER_PORT + 5))
 			.append("  --wireport.tcp.listeners.<name>.port=7000 --wireport.tcp.listeners.<name>.framing=lf"
 					+ "   adds a listener\n")
 			.append("  --wireport.tcp.listeners.")

@@ -1,15 +1,13 @@
 package dev.wireport.config;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.bind.Binder;
 
 /**
- * The ports the HTTP servers are configured to listen on, and how a user spells a
- * property as an environment variable: what start-up checks, failure reports and
- * {@code --help} tell the user.
+ * The ports the HTTP servers are configured to listen on, which no listener may take;
+ * start-up checks, failure reports and {@code --help} name them.
  */
 public final class HttpPorts {
 
@@ -38,16 +36,6 @@ public final class HttpPorts {
 			ports.putIfAbsent(management, "management.server.port");
 		}
 		return ports;
-	}
-
-	/**
-	 * The environment variable that sets a property, the way Spring Boot maps one to the
-	 * other: upper case, {@code _} for {@code .}, without {@code -}.
-	 * @param property e.g. {@code wireport.tcp.listeners.framed.max-frame-size}
-	 * @return e.g. {@code WIREPORT_TCP_LISTENERS_FRAMED_MAXFRAMESIZE}
-	 */
-	public static String environmentVariable(String property) {
-		return property.toUpperCase(Locale.ROOT).replace('.', '_').replace("-", "");
 	}
 
 }

@@ -62,7 +62,8 @@ final class NamedListenersValidator implements Validator {
 			Integer port = listener.port();
 			String other = (port != null && port != 0) ? taken.putIfAbsent(port, prefix + name + ".port") : null;
 			if (other != null) {
-				errors.rejectValue(field(name, "port"), "port",
+				PortClash clash = new PortClash(listeners.protocol(), port, prefix + name + ".port", other);
+				errors.rejectValue(field(name, "port"), "port", new Object[] { clash },
 						listeners.protocol() + " port " + port + " is taken by " + other);
 			}
 		});

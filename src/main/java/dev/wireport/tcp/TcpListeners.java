@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.wireport.io.EventLoops;
+import dev.wireport.io.ListenerBindException;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,8 +103,7 @@ public class TcpListeners implements SmartLifecycle {
 					settings.host(), port, settings.framing().configName(), settings.reply().name().toLowerCase());
 		}
 		catch (ExecutionException ex) {
-			throw new IllegalStateException("TCP listener '" + settings.name() + "' could not listen on " + where + ": "
-					+ ex.getCause().getMessage(), ex.getCause());
+			throw new ListenerBindException("TCP", settings.name(), settings.host(), settings.port(), ex.getCause());
 		}
 		catch (TimeoutException ex) {
 			throw new IllegalStateException(
