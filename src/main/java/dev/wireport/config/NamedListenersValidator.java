@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.wireport.payload.Instance;
+
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
@@ -51,11 +53,12 @@ final class NamedListenersValidator implements Validator {
 			}
 		}
 		Map<Integer, String> taken = ("TCP".equals(listeners.protocol())) ? httpPorts() : new HashMap<>();
+		Instance instance = Instance.of(this.context.getEnvironment());
 		listeners.listeners().forEach((name, listener) -> {
 			if (!listener.enabled()) {
 				return;
 			}
-			String ackProblem = listener.ackProblem();
+			String ackProblem = listener.ackProblem(name, instance);
 			if (ackProblem != null) {
 				errors.rejectValue(field(name, "ack"), "ack", ackProblem);
 			}

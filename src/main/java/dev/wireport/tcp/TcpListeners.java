@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.wireport.io.EventLoops;
 import dev.wireport.io.ListenerBindException;
+import dev.wireport.payload.Instance;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,16 +48,19 @@ public class TcpListeners implements SmartLifecycle {
 
 	private final EventLoops eventLoops;
 
+	private final Instance instance;
+
 	private final Map<String, Listener> listeners = new LinkedHashMap<>();
 
 	private volatile boolean running;
 
 	public TcpListeners(TcpProperties properties, IntegrationFlowContext flowContext, MeterRegistry registry,
-			EventLoops eventLoops) {
+			EventLoops eventLoops, Instance instance) {
 		this.properties = properties;
 		this.flowContext = flowContext;
 		this.registry = registry;
 		this.eventLoops = eventLoops;
+		this.instance = instance;
 	}
 
 	@Override
@@ -89,7 +93,7 @@ public class TcpListeners implements SmartLifecycle {
 		// message through a temporary reply channel, with a copy of the message for it;
 		// the outbound adapter writes the reply to the connection its header names.
 		return IntegrationFlow.from(Tcp.inboundAdapter(listener.factory()))
-			.handle(new TcpMessageHandler(settings))
+			.handle(new TcpMessageHandler(settings, this.instance))
 			.handle(Tcp.outboundAdapter(listener.factory()))
 			.get();
 	}

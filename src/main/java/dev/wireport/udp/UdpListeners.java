@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.wireport.io.EventLoops;
+import dev.wireport.payload.Instance;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,16 +40,19 @@ public class UdpListeners implements SmartLifecycle {
 
 	private final EventLoops eventLoops;
 
+	private final Instance instance;
+
 	private final Map<String, Listener> listeners = new LinkedHashMap<>();
 
 	private volatile boolean running;
 
 	public UdpListeners(UdpProperties properties, IntegrationFlowContext flowContext, MeterRegistry registry,
-			EventLoops eventLoops) {
+			EventLoops eventLoops, Instance instance) {
 		this.properties = properties;
 		this.flowContext = flowContext;
 		this.registry = registry;
 		this.eventLoops = eventLoops;
+		this.instance = instance;
 	}
 
 	@Override
@@ -65,7 +69,7 @@ public class UdpListeners implements SmartLifecycle {
 		KernelDrops.forLocalPort(port).ifPresent((drops) -> metrics.registerKernelDrops(drops, this.registry));
 		ReplyLimiter limiter = new ReplyLimiter(settings.replyRate(), settings.replyBurst(), MAX_TRACKED_SOURCES);
 		IntegrationFlow flow = IntegrationFlow.from(receiver)
-			.handle(new UdpMessageHandler(settings, receiver.channel(), limiter, metrics))
+			.handle(new UdpMessageHandler(settings, receiver.channel(), limiter, metrics, this.instance))
 			.get();
 		this.flowContext.registration(flow).id("udp." + settings.name()).register();
 		this.listeners.put(settings.name(), new Listener(settings, receiver));
