@@ -49,15 +49,30 @@ record ServiceDefaults(TcpProperties tcp, UdpProperties udp, Map<Integer, String
 	}
 
 	/**
-	 * The default TCP listeners in a few words, for a hint.
-	 * @return e.g. {@code seed=chunk on 9000, framed=lf on 9080}
+	 * What to tell a TCP client that got no reply, or one it could not read: a listener
+	 * waits for the end of a frame in its own framing, so a client speaking another one
+	 * waits in vain.
+	 * @param used the framing the client used
+	 * @param port the port it sent to
+	 * @return the hint, e.g. {@code port 9080 is the default listener 'framed', which
+	 * expects lf: add --framing lf}
 	 */
-	String tcpFramings() {
+	String framingHint(Framing used, int port) {
+		String hint = "the framing may not match the listener's (this client used " + used.configName() + "): ";
 		return byPort(this.tcp.listeners()).entrySet()
 			.stream()
-			.map((entry) -> entry.getKey() + "=" + entry.getValue().framing().configName() + " on "
-					+ entry.getValue().port())
-			.collect(Collectors.joining(", "));
+			.filter((entry) -> entry.getValue().port() == port && entry.getValue().framing() != used)
+			.findFirst()
+			.map((entry) -> hint + "port " + port + " is the default listener '" + entry.getKey() + "', which expects "
+					+ entry.getValue().framing().configName() + ": add --framing "
+					+ entry.getValue().framing().configName())
+			.orElseGet(() -> hint + "the default listeners are "
+					+ byPort(this.tcp.listeners()).entrySet()
+						.stream()
+						.map((entry) -> entry.getKey() + "=" + entry.getValue().framing().configName() + " on "
+								+ entry.getValue().port())
+						.collect(Collectors.joining(", "))
+					+ "; pass the listener's with --framing");
 	}
 
 	/**
