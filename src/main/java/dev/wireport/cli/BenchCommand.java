@@ -288,16 +288,13 @@ final class BenchCommand extends Command {
 
 	/**
 	 * When one UDP sender's replies stopped coming: the service's reply limit answers a
-	 * burst, then a trickle, where a lossy network loses replies anywhere. Replies stop
-	 * at the first two losses in a row after a reply: a single one may be a reply that
-	 * came late, which the next wait then takes, and before the first reply a service
-	 * still warming up may be slow.
+	 * burst, then only as fast as its rate, so a sender that got replies loses some. A
+	 * loss before the first reply does not count: a service still warming up may be slow,
+	 * or not there at all.
 	 */
 	private static final class Loss {
 
 		private long stoppedAt = Long.MAX_VALUE;
-
-		private int inARow;
 
 		private long repliedBefore;
 
@@ -306,22 +303,13 @@ final class BenchCommand extends Command {
 		private long lostAfter;
 
 		void lost(long sentAt) {
-			if (this.repliedBefore == 0) {
-				// No reply yet: the service is not answering, or not yet.
-				return;
-			}
-			this.inARow++;
-			if (this.stoppedAt != Long.MAX_VALUE) {
+			if (this.repliedBefore > 0) {
+				this.stoppedAt = Math.min(this.stoppedAt, sentAt);
 				this.lostAfter++;
-			}
-			else if (this.inARow == 2) {
-				this.stoppedAt = sentAt;
-				this.lostAfter = 2;
 			}
 		}
 
 		void replied() {
-			this.inARow = 0;
 			if (this.stoppedAt == Long.MAX_VALUE) {
 				this.repliedBefore++;
 			}
@@ -372,12 +360,11 @@ final class BenchCommand extends Command {
 		}
 
 		/**
-		 * Whether the replies came, then stopped for a good share of what followed: the
-		 * pattern of the service's reply limit.
+		 * Whether the replies came, then some stopped coming: the pattern of the
+		 * service's reply limit (a loopback or LAN path loses next to nothing).
 		 */
 		boolean stoppedAfterBurst() {
-			return this.loss.repliedBefore > 0 && this.loss.stoppedAt != Long.MAX_VALUE
-					&& this.loss.lostAfter * 10 >= this.loss.lostAfter + this.loss.repliedAfter;
+			return this.loss.lostAfter > 0;
 		}
 
 		long repliedBeforeFirstLoss() {
