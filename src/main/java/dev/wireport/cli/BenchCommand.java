@@ -13,15 +13,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.wireport.config.EnvironmentVariable;
 import dev.wireport.framing.FrameCodec;
 import dev.wireport.framing.Framing;
 import dev.wireport.framing.FrameReader;
+import dev.wireport.udp.UdpProperties;
 import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
 
@@ -81,13 +84,52 @@ final class BenchCommand extends Command {
 		report(plan, totals, io);
 		long expected = (long) plan.connections() * plan.messages();
 		if (totals.replied() < expected || totals.bad() > 0) {
-			throw new CommandException(CommandException.FAILED, (expected - totals.replied()) + " of " + expected
-					+ " replies lost, " + totals.bad() + " wrong" + firstError(totals));
+			long unsent = expected - totals.sent();
+			throw new CommandException(CommandException.FAILED,
+					(totals.sent() - totals.replied()) + " of " + totals.sent() + " replies lost, " + totals.bad()
+							+ " wrong"
+							+ ((unsent > 0) ? ", " + unsent + " messages not sent (the run ended first: --max-time "
+									+ plan.maxTime().toSeconds() + "s, or a connection failed)" : "")
+							+ firstError(plan, totals, tcp));
 		}
 	}
 
-	private static String firstError(Totals totals) {
-		return (totals.firstError() != null) ? "; first error: " + totals.firstError() : "";
+	/**
+	 * The first error, and what it likely means: with TCP, a framing that does not match
+	 * the listener's when no reply came at all; with UDP, the service's per-source reply
+	 * limit when replies stopped after a burst.
+	 */
+	private static String firstError(Plan plan, Totals totals, boolean tcp) {
+		if (totals.firstError() == null) {
+			return "";
+		}
+		Exception error = totals.firstError();
+		if (tcp && totals.replied() == 0 && error instanceof CommandException command) {
+			error = Endpoints.withFramingHint(command, plan.framing(), plan.port());
+		}
+		String hint = (!tcp && totals.stoppedAfterBurst()) ? "\n" + replyLimitHint(plan, totals) : "";
+		return "; first error: " + error.getMessage() + hint;
+	}
+
+	private static String replyLimitHint(Plan plan, Totals totals) {
+		ServiceDefaults defaults = ServiceDefaults.load();
+		String listener = defaults.udp()
+			.listeners()
+			.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue().port() == plan.port())
+			.map(Map.Entry::getKey)
+			.findFirst()
+			.orElse("<name>");
+		UdpProperties.Listener limits = defaults.udp().listeners().values().iterator().next();
+		String rate = "wireport.udp.listeners." + listener + ".reply-rate";
+		String burst = "wireport.udp.listeners." + listener + ".reply-burst";
+		return String.format("replies stopped after the first %d, then came at about %.0f/s: the likely cause is the"
+				+ " service's reply limit per source address (reply-rate %.0f/s, reply-burst %d unless configured),"
+				+ " a guard against reflection, and every sender of this benchmark is one source.%n"
+				+ "Raise it for a benchmark: --%s=1000000 --%s=1000000 (or %s=1000000 %s=1000000)",
+				totals.repliedBeforeFirstLoss(), totals.repliesPerSecondAfterFirstLoss(), limits.replyRate(),
+				limits.replyBurst(), rate, burst, EnvironmentVariable.of(rate), EnvironmentVariable.of(burst));
 	}
 
 	private static byte[] payload(int size) {
@@ -123,7 +165,7 @@ final class BenchCommand extends Command {
 			for (Future<Totals> result : results) {
 				totals = totals.plus(result.get());
 			}
-			return totals.withElapsed(System.nanoTime() - began);
+			return totals.between(began, System.nanoTime());
 		}
 		finally {
 			threads.shutdownNow();
@@ -133,6 +175,7 @@ final class BenchCommand extends Command {
 	private static Totals tcpConnection(Plan plan, CountDownLatch ready, CountDownLatch start) throws Exception {
 		Histogram latencies = latencyHistogram();
 		FrameCodec codec = plan.framing().codec(TcpClientCommand.MAX_REPLY);
+		long sent = 0;
 		long replied = 0;
 		long bad = 0;
 		Socket socket = null;
@@ -145,7 +188,6 @@ final class BenchCommand extends Command {
 			start.await();
 			long deadline = System.nanoTime() + plan.maxTime().toNanos();
 			long[] sentAt = new long[plan.window()];
-			long sent = 0;
 			while (replied < plan.messages() && System.nanoTime() < deadline) {
 				while (sent < plan.messages() && sent - replied < plan.window()) {
 					sentAt[(int) (sent % plan.window())] = System.nanoTime();
@@ -160,11 +202,11 @@ final class BenchCommand extends Command {
 					bad++;
 				}
 			}
-			return new Totals(replied, bad, latencies, null, 0);
+			return Totals.of(sent, replied, bad, latencies, null);
 		}
 		catch (CommandException | IOException ex) {
 			ready.countDown();
-			return new Totals(replied, bad, latencies, ex.getMessage(), 0);
+			return Totals.of(sent, replied, bad, latencies, ex);
 		}
 		finally {
 			if (socket != null) {
@@ -175,9 +217,11 @@ final class BenchCommand extends Command {
 
 	private static Totals udpSender(Plan plan, CountDownLatch ready, CountDownLatch start) throws Exception {
 		Histogram latencies = latencyHistogram();
+		long sent = 0;
 		long replied = 0;
 		long bad = 0;
-		String firstError = null;
+		Loss loss = new Loss();
+		Exception firstError = null;
 		try (DatagramSocket socket = new DatagramSocket()) {
 			socket.connect(new InetSocketAddress(plan.host(), plan.port()));
 			socket.setSoTimeout((int) plan.timeout().toMillis());
@@ -190,16 +234,19 @@ final class BenchCommand extends Command {
 			for (int m = 0; m < plan.messages() && System.nanoTime() < deadline; m++) {
 				long sentAt = System.nanoTime();
 				socket.send(request);
+				sent++;
 				try {
 					socket.receive(reply);
 				}
 				catch (SocketTimeoutException ex) {
+					loss.lost(sentAt);
 					firstError = (firstError != null) ? firstError
-							: "no reply within " + plan.timeout().toMillis() + "ms";
+							: new CommandException("no reply within " + plan.timeout().toMillis() + "ms", ex);
 					continue;
 				}
 				latencies.recordValue(System.nanoTime() - sentAt);
 				replied++;
+				loss.replied();
 				if (plan.expected() != null && !Arrays.equals(reply.getData(), 0, reply.getLength(), plan.expected(), 0,
 						plan.expected().length)) {
 					bad++;
@@ -208,18 +255,19 @@ final class BenchCommand extends Command {
 		}
 		catch (IOException ex) {
 			ready.countDown();
-			firstError = (firstError != null) ? firstError : Endpoints.reason(ex);
+			firstError = (firstError != null) ? firstError : new CommandException(Endpoints.reason(ex), ex);
 		}
-		return new Totals(replied, bad, latencies, firstError, 0);
+		return new Totals(sent, replied, bad, latencies, firstError, loss, 0, 0);
 	}
 
 	private static void report(Plan plan, Totals totals, Io io) {
 		long expected = (long) plan.connections() * plan.messages();
 		double seconds = totals.elapsedNanos() / 1e9;
 		Histogram latencies = totals.latencies();
+		long unsent = expected - totals.sent();
 		io.out()
-			.printf("replies: %d/%d lost=%d wrong=%d%n", totals.replied(), expected, expected - totals.replied(),
-					totals.bad());
+			.printf("replies: %d/%d lost=%d wrong=%d%s%n", totals.replied(), expected, totals.sent() - totals.replied(),
+					totals.bad(), (unsent > 0) ? " unsent=" + unsent : "");
 		io.out().printf("elapsed: %.3f s  rate: %.0f msg/s%n", seconds, totals.replied() / Math.max(seconds, 1e-9));
 		io.out()
 			.printf("latency: p50=%s p99=%s p99.9=%s max=%s%n", micros(latencies.getValueAtPercentile(50)),
@@ -245,20 +293,93 @@ final class BenchCommand extends Command {
 		return new Histogram(3);
 	}
 
-	private record Totals(long replied, long bad, Histogram latencies, String firstError, long elapsedNanos) {
+	/**
+	 * When one UDP sender's replies stopped coming: the service's reply limit answers a
+	 * burst, then only as fast as its rate, so a sender that got replies loses some. A
+	 * loss before the first reply does not count: a service still warming up may be slow,
+	 * or not there at all.
+	 */
+	private static final class Loss {
 
-		static final Totals EMPTY = new Totals(0, 0, latencyHistogram(), null, 0);
+		private long stoppedAt = Long.MAX_VALUE;
+
+		private long repliedBefore;
+
+		private long repliedAfter;
+
+		private long lostAfter;
+
+		void lost(long sentAt) {
+			if (this.repliedBefore > 0) {
+				this.stoppedAt = Math.min(this.stoppedAt, sentAt);
+				this.lostAfter++;
+			}
+		}
+
+		void replied() {
+			if (this.stoppedAt == Long.MAX_VALUE) {
+				this.repliedBefore++;
+			}
+			else {
+				this.repliedAfter++;
+			}
+		}
+
+		Loss plus(Loss other) {
+			Loss sum = new Loss();
+			sum.stoppedAt = Math.min(this.stoppedAt, other.stoppedAt);
+			sum.repliedBefore = this.repliedBefore + other.repliedBefore;
+			sum.repliedAfter = this.repliedAfter + other.repliedAfter;
+			sum.lostAfter = this.lostAfter + other.lostAfter;
+			return sum;
+		}
+
+	}
+
+	/**
+	 * @param began when the senders started ({@link System#nanoTime()})
+	 * @param ended when the last one finished
+	 */
+	private record Totals(long sent, long replied, long bad, Histogram latencies, Exception firstError, Loss loss,
+			long began, long ended) {
+
+		static final Totals EMPTY = of(0, 0, 0, latencyHistogram(), null);
+
+		static Totals of(long sent, long replied, long bad, Histogram latencies, Exception firstError) {
+			return new Totals(sent, replied, bad, latencies, firstError, new Loss(), 0, 0);
+		}
 
 		Totals plus(Totals other) {
 			Histogram merged = latencyHistogram();
 			merged.add(this.latencies);
 			merged.add(other.latencies);
-			return new Totals(this.replied + other.replied, this.bad + other.bad, merged,
-					(this.firstError != null) ? this.firstError : other.firstError, 0);
+			return new Totals(this.sent + other.sent, this.replied + other.replied, this.bad + other.bad, merged,
+					(this.firstError != null) ? this.firstError : other.firstError, this.loss.plus(other.loss), 0, 0);
 		}
 
-		Totals withElapsed(long nanos) {
-			return new Totals(this.replied, this.bad, this.latencies, this.firstError, nanos);
+		Totals between(long began, long ended) {
+			return new Totals(this.sent, this.replied, this.bad, this.latencies, this.firstError, this.loss, began,
+					ended);
+		}
+
+		long elapsedNanos() {
+			return this.ended - this.began;
+		}
+
+		/**
+		 * Whether the replies came, then some stopped coming: the pattern of the
+		 * service's reply limit (a loopback or LAN path loses next to nothing).
+		 */
+		boolean stoppedAfterBurst() {
+			return this.loss.lostAfter > 0;
+		}
+
+		long repliedBeforeFirstLoss() {
+			return this.loss.repliedBefore;
+		}
+
+		double repliesPerSecondAfterFirstLoss() {
+			return this.loss.repliedAfter / Math.max((this.ended - this.loss.stoppedAt) / 1e9, 1e-9);
 		}
 
 	}

@@ -19,14 +19,22 @@ public final class Cli {
 	private Cli() {
 	}
 
+	/** What asks for the overview instead of running the service or a command. */
+	private static final List<String> HELP = List.of("--help", "-h", "help");
+
 	/**
-	 * Whether the arguments name a command rather than configure the service, whose
-	 * arguments all start with {@code --}.
+	 * Whether the arguments name a command, or ask for help, rather than configure the
+	 * service, whose arguments all start with {@code --}. Spring Boot would take
+	 * {@code --help} for a property and start the service.
 	 * @param args the process's arguments
 	 * @return whether to run a command
 	 */
 	public static boolean isCommand(String[] args) {
-		return args.length > 0 && !args[0].startsWith("-");
+		return args.length > 0 && (!args[0].startsWith("-") || isHelp(args));
+	}
+
+	private static boolean isHelp(String[] args) {
+		return args[0].startsWith("-") ? Arrays.stream(args).anyMatch(HELP::contains) : HELP.contains(args[0]);
 	}
 
 	/**
@@ -39,7 +47,7 @@ public final class Cli {
 	 */
 	public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
 		String name = args[0];
-		if (name.equals("help")) {
+		if (isHelp(args)) {
 			out.print(overview());
 			return 0;
 		}
@@ -79,8 +87,12 @@ public final class Cli {
 	}
 
 	private static String overview() {
-		StringBuilder text = new StringBuilder("usage: java -jar wireport.jar [<command> [options]]\n")
-			.append("Without a command, runs the service. Commands (each takes --help):\n");
+		StringBuilder text = new StringBuilder(
+				"usage: java -jar wireport.jar [--<property>=<value> ...]   runs the service\n")
+			.append("       java -jar wireport.jar <command> [options]          runs a client and exits\n")
+			.append("       java -jar wireport.jar --help                        prints this help\n\n")
+			.append(ServiceDefaults.load().help())
+			.append("\nCommands (each takes --help):\n");
 		COMMANDS
 			.forEach((command) -> text.append(String.format("  %-12s %s%n", command.name(), command.description())));
 		return text.toString();

@@ -8,6 +8,7 @@ import java.time.Duration;
 
 import dev.wireport.framing.FrameException;
 import dev.wireport.framing.FrameReader;
+import dev.wireport.framing.Framing;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,6 +62,22 @@ final class Endpoints {
 		catch (IOException ex) {
 			throw new CommandException("reading the reply failed: " + reason(ex), ex);
 		}
+	}
+
+	/**
+	 * Adds to a reply that did not come, or could not be read, that the framings may not
+	 * match: the commonest reason a TCP client gets no answer.
+	 * @param ex the failure
+	 * @param framing the framing the client used
+	 * @param port the port it sent to
+	 * @return the failure with the hint, or as it was when it is another failure
+	 */
+	static CommandException withFramingHint(CommandException ex, Framing framing, int port) {
+		if (!(ex.getCause() instanceof SocketTimeoutException || ex.getCause() instanceof FrameException)) {
+			return ex;
+		}
+		return new CommandException(ex.getMessage() + "; " + ServiceDefaults.load().framingHint(framing, port),
+				ex.getCause());
 	}
 
 	static String reason(IOException ex) {

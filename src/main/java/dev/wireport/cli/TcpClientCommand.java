@@ -58,7 +58,13 @@ final class TcpClientCommand extends Command {
 					close(connection);
 					connection = new Connection(Endpoints.connect(host, port, timeout, tls), codec);
 				}
-				byte[] reply = connection.exchange(codec, framing, message.getBytes(StandardCharsets.UTF_8), timeout);
+				byte[] reply;
+				try {
+					reply = connection.exchange(codec, framing, message.getBytes(StandardCharsets.UTF_8), timeout);
+				}
+				catch (CommandException ex) {
+					throw Endpoints.withFramingHint(ex, framing, port);
+				}
 				io.out().write(reply);
 				io.out().println();
 				io.out().flush();

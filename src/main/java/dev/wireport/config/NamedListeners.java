@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
+import dev.wireport.payload.Instance;
+
 /**
  * Configuration properties holding listeners keyed by name, which
  * {@link NamedListenersValidator} checks across fields and across listeners.
@@ -59,11 +61,14 @@ public interface NamedListeners<L extends NamedListeners.Listener> {
 		Integer port();
 
 		/**
-		 * Why the acknowledgement cannot be sent, which depends on more than one field.
+		 * Why the acknowledgement cannot be sent, which depends on more than one field:
+		 * with reply {@code identify}, on the listener's name and this instance's too.
+		 * @param name the listener's name
+		 * @param instance this instance
 		 * @return the reason, or {@code null} if it can be sent (or another constraint
 		 * already refuses a field it depends on)
 		 */
-		String ackProblem();
+		String ackProblem(String name, Instance instance);
 
 	}
 

@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.wireport.payload.Instance;
+
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
@@ -51,18 +53,20 @@ final class NamedListenersValidator implements Validator {
 			}
 		}
 		Map<Integer, String> taken = ("TCP".equals(listeners.protocol())) ? httpPorts() : new HashMap<>();
+		Instance instance = Instance.of(this.context.getEnvironment());
 		listeners.listeners().forEach((name, listener) -> {
 			if (!listener.enabled()) {
 				return;
 			}
-			String ackProblem = listener.ackProblem();
+			String ackProblem = listener.ackProblem(name, instance);
 			if (ackProblem != null) {
 				errors.rejectValue(field(name, "ack"), "ack", ackProblem);
 			}
 			Integer port = listener.port();
 			String other = (port != null && port != 0) ? taken.putIfAbsent(port, prefix + name + ".port") : null;
 			if (other != null) {
-				errors.rejectValue(field(name, "port"), "port",
+				PortClash clash = new PortClash(listeners.protocol(), port, prefix + name + ".port", other);
+				errors.rejectValue(field(name, "port"), "port", new Object[] { clash },
 						listeners.protocol() + " port " + port + " is taken by " + other);
 			}
 		});
@@ -81,21 +85,8 @@ final class NamedListenersValidator implements Validator {
 	 * @return the property that sets each port, by port
 	 */
 	private Map<Integer, String> httpPorts() {
-		Map<Integer, String> ports = new HashMap<>();
-		if (this.context instanceof WebServerApplicationContext) {
-			Binder binder = Binder.get(this.context.getEnvironment());
-			// Spring Boot's own default, which ServerProperties leaves unset.
-			int server = binder.bind("server.port", Integer.class).orElse(8080);
-			if (server > 0) {
-				ports.put(server, "server.port");
-			}
-			// Equal to server.port (or unset), the endpoints share the main server.
-			int management = binder.bind("management.server.port", Integer.class).orElse(-1);
-			if (management > 0) {
-				ports.putIfAbsent(management, "management.server.port");
-			}
-		}
-		return ports;
+		return (this.context instanceof WebServerApplicationContext)
+				? new HashMap<>(HttpPorts.of(Binder.get(this.context.getEnvironment()))) : new HashMap<>();
 	}
 
 }

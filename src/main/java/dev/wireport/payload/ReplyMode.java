@@ -9,16 +9,12 @@ public enum ReplyMode {
 	ACK,
 
 	/** The message's own bytes, unchanged. */
-	ECHO;
+	ECHO,
 
 	/**
-	 * The reply to send for {@code payload}.
-	 * @param payload the message received
-	 * @param ack the listener's acknowledgement bytes (shared, never modified)
-	 * @return the reply bytes
+	 * The acknowledgement, then which instance and listener answered and the client's
+	 * address as the instance saw it ({@link Identification}).
 	 */
-	public byte[] reply(byte[] payload, byte[] ack) {
-		return (this == ECHO) ? payload : ack;
-	}
+	IDENTIFY
 
 }

@@ -179,6 +179,19 @@ class ListenerConnections {
 		channel.close();
 	}
 
+	/**
+	 * Logs a connection that shutdown ended while its peer was sending a frame; the
+	 * connection then sends the shutdown error and closes. Not a rejected frame: the peer
+	 * broke no rule.
+	 * @param connection the connection
+	 * @param frame what the decoder reported of the unfinished frame
+	 */
+	void cutShortByShutdown(NettyTcpConnection connection, FrameException frame) {
+		logger.info("listener={} connection={} remote={}:{} ended by shutdown with a frame unfinished ({})",
+				this.settings.name(), connection.getConnectionId(), connection.getHostAddress(), connection.getPort(),
+				frame.getMessage());
+	}
+
 	int active() {
 		return this.active.get();
 	}

@@ -99,6 +99,12 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 	 */
 	static final String TLS_CLIENT = "wireport_tlsClient";
 
+	/**
+	 * The error for a frame the peer was still sending when shutdown ended the
+	 * connection: distinct from the peer closing in the middle of a frame.
+	 */
+	static final String SHUTTING_DOWN = "server shutting down: the unfinished frame was not handled";
+
 	private final Channel channel;
 
 	private final ListenerConnections connections;
@@ -151,6 +157,12 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 
 	/** Set when shutdown asked the connection to end after what the peer sent. */
 	private boolean draining;
+
+	/**
+	 * Set when shutdown, not the peer, ended the input: a frame cut short then was cut
+	 * short by the server.
+	 */
+	private boolean inputEndedByShutdown;
 
 	/** Whether this connection's listener and id are in the thread's logging context. */
 	private boolean inContext;
@@ -469,6 +481,12 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 		if (this.ending == Ending.REFUSE || this.ending == Ending.DISCARD) {
 			return;
 		}
+		if (this.inputEndedByShutdown && frame.reason() == FrameException.Reason.MALFORMED) {
+			// The peer did nothing wrong: the service stopped reading its frame.
+			this.connections.cutShortByShutdown(this, frame);
+			refuse(SHUTTING_DOWN);
+			return;
+		}
 		// A frame cut short by a timeout was not cut short by the peer.
 		FrameException refused = (this.timedOut && frame.reason() == FrameException.Reason.MALFORMED)
 				? this.connections.frameTimedOut() : frame;
@@ -564,6 +582,7 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 				close();
 			}
 			else if (this.draining && this.ending == Ending.NONE) {
+				this.inputEndedByShutdown = true;
 				this.context.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
 			}
 		}

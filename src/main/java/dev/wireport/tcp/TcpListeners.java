@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.wireport.io.EventLoops;
+import dev.wireport.io.ListenerBindException;
 import dev.wireport.listener.ListenerGroup;
+import dev.wireport.payload.Instance;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,14 +51,17 @@ public class TcpListeners extends ListenerGroup<TcpListeners.Listener> {
 
 	private final SslBundles sslBundles;
 
+	private final Instance instance;
+
 	public TcpListeners(TcpProperties properties, IntegrationFlowContext flowContext, MeterRegistry registry,
-			EventLoops eventLoops, SslBundles sslBundles) {
+			EventLoops eventLoops, SslBundles sslBundles, Instance instance) {
 		super("TCP", properties.listenerSettings().stream().map(TcpListenerSettings::name).toList());
 		this.properties = properties;
 		this.sslBundles = sslBundles;
 		this.flowContext = flowContext;
 		this.registry = registry;
 		this.eventLoops = eventLoops;
+		this.instance = instance;
 	}
 
 	@Override
@@ -66,7 +71,7 @@ public class TcpListeners extends ListenerGroup<TcpListeners.Listener> {
 		Map<Listener, IntegrationFlow> flows = new LinkedHashMap<>();
 		this.properties.listenerSettings().forEach((settings) -> {
 			Listener listener = prepare(settings);
-			flows.put(listener, listener.flow());
+			flows.put(listener, listener.flow(this.instance));
 		});
 		flows.forEach((listener, flow) -> this.flowContext.registration(flow)
 			.id("tcp." + listener.settings().name())
@@ -102,8 +107,7 @@ public class TcpListeners extends ListenerGroup<TcpListeners.Listener> {
 							: "");
 		}
 		catch (ExecutionException ex) {
-			throw new IllegalStateException("TCP listener '" + settings.name() + "' could not listen on " + where + ": "
-					+ ex.getCause().getMessage(), ex.getCause());
+			throw new ListenerBindException("TCP", settings.name(), settings.host(), settings.port(), ex.getCause());
 		}
 		catch (TimeoutException ex) {
 			throw new IllegalStateException(
@@ -198,9 +202,9 @@ public class TcpListeners extends ListenerGroup<TcpListeners.Listener> {
 		 * of the message for it; the outbound adapter writes the reply to the connection
 		 * its header names.
 		 */
-		IntegrationFlow flow() {
+		IntegrationFlow flow(Instance instance) {
 			return IntegrationFlow.from(Tcp.inboundAdapter(this.factory))
-				.handle(new TcpMessageHandler(this.settings))
+				.handle(new TcpMessageHandler(this.settings, instance))
 				.handle(Tcp.outboundAdapter(this.factory))
 				.get();
 		}

@@ -1,7 +1,10 @@
 package dev.wireport.tcp;
 
+import dev.wireport.payload.Identification;
+import dev.wireport.payload.Instance;
 import dev.wireport.payload.MessageLog;
 import dev.wireport.payload.Preview;
+import dev.wireport.payload.ReplyMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +32,13 @@ class TcpMessageHandler extends AbstractReplyProducingMessageHandler {
 
 	private final MessageLog log;
 
-	TcpMessageHandler(TcpListenerSettings settings) {
+	/** The replies of {@code identify}; {@code null} in the other modes. */
+	private final Identification identification;
+
+	TcpMessageHandler(TcpListenerSettings settings, Instance instance) {
 		this.settings = settings;
+		this.identification = (settings.reply() == ReplyMode.IDENTIFY)
+				? new Identification(settings.ack(), instance, settings.name()) : null;
 		this.log = new MessageLog(logger, settings.logLevel(), settings.logRate(),
 				"listener=" + settings.name() + " messages");
 	}
@@ -41,8 +49,7 @@ class TcpMessageHandler extends AbstractReplyProducingMessageHandler {
 		MessageHeaders headers = request.getHeaders();
 		if (this.log.admit()) {
 			// Behind a load balancer that sends the PROXY protocol, its own address too;
-			// the
-			// subject of a TLS client's certificate, where it sent one.
+			// the subject of a TLS client's certificate, where it sent one.
 			Object via = headers.get(NettyTcpConnection.VIA);
 			Object client = headers.get(NettyTcpConnection.TLS_CLIENT);
 			this.log.log("listener={} connection={} remote={}:{}{}{} size={} payload=\"{}\"", this.settings.name(),
@@ -51,7 +58,13 @@ class TcpMessageHandler extends AbstractReplyProducingMessageHandler {
 					(client != null) ? " client=\"" + client + "\"" : "", payload.length,
 					Preview.of(payload, MessageLog.PREVIEW_BYTES));
 		}
-		return new GenericMessage<>(this.settings.reply().reply(payload, this.settings.ack()), headers);
+		byte[] reply = switch (this.settings.reply()) {
+			case ACK -> this.settings.ack();
+			case ECHO -> payload;
+			case IDENTIFY -> this.identification.reply((String) headers.get(IpHeaders.IP_ADDRESS),
+					(int) headers.get(IpHeaders.REMOTE_PORT));
+		};
+		return new GenericMessage<>(reply, headers);
 	}
 
 	@Override

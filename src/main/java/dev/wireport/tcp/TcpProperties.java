@@ -9,7 +9,10 @@ import java.util.TreeMap;
 
 import dev.wireport.config.DataSizeRange;
 import dev.wireport.config.NamedListeners;
+import dev.wireport.framing.FrameCodec;
 import dev.wireport.framing.Framing;
+import dev.wireport.payload.Identification;
+import dev.wireport.payload.Instance;
 import dev.wireport.payload.ReplyMode;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -87,7 +90,8 @@ public record TcpProperties(
 	 * @param writeTimeout a reply that cannot be written for this long, because the peer
 	 * stopped reading or vanished without a FIN, closes the connection (0 never)
 	 * @param maxConnections connections beyond this are refused at once
-	 * @param reply {@code ack} or {@code echo}
+	 * @param reply {@code ack}, {@code echo}, or {@code identify}: the ack, then the
+	 * instance's name, the listener's and the client's address
 	 * @param ack the acknowledgement text, sent in UTF-8
 	 * @param logLevel the level at which each message is logged ({@code off} for none)
 	 * @param logRate the most messages logged per second, the others counted in one line
@@ -130,18 +134,25 @@ public record TcpProperties(
 		static final long MAX_KEEP_ALIVE_SECONDS = 32767;
 
 		/**
-		 * The acknowledgement must be something the listener's framing can carry.
+		 * The acknowledgement must be something the listener's framing can carry, and so
+		 * must the longest reply of {@code identify}.
 		 */
 		@Override
-		public String ackProblem() {
+		public String ackProblem(String name, Instance instance) {
 			if (this.framing == null || this.maxFrameSize == null
 					|| this.maxFrameSize.toBytes() > Integer.MAX_VALUE - 8) {
 				// Reported by the fields' own constraints.
 				return null;
 			}
 			byte[] bytes = this.ack.getBytes(StandardCharsets.UTF_8);
-			String problem = (bytes.length == 0) ? "must not be empty"
-					: this.framing.codec((int) this.maxFrameSize.toBytes()).checkEncodable(bytes);
+			FrameCodec codec = this.framing.codec((int) this.maxFrameSize.toBytes());
+			String problem = (bytes.length == 0) ? "must not be empty" : codec.checkEncodable(bytes);
+			if (problem == null && this.reply == ReplyMode.IDENTIFY) {
+				problem = codec.checkEncodable(new Identification(bytes, instance, name).longest());
+				return (problem != null) ? "cannot be sent with framing " + this.framing.configName()
+						+ " and reply identify, which adds the instance, the listener and the client: " + problem
+						: null;
+			}
 			return (problem != null) ? "cannot be sent with framing " + this.framing.configName() + ": " + problem
 					: null;
 		}

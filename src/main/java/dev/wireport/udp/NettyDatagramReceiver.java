@@ -6,6 +6,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import dev.wireport.io.ListenerBindException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -132,8 +133,7 @@ final class NettyDatagramReceiver extends MessageProducerSupport {
 			if (this.handlers != null) {
 				this.handlers.shutdownNow();
 			}
-			throw new IllegalStateException("UDP listener '" + settings.name() + "' could not listen on "
-					+ settings.host() + ":" + settings.port() + ": " + bound.cause().getMessage(), bound.cause());
+			throw new ListenerBindException("UDP", settings.name(), settings.host(), settings.port(), bound.cause());
 		}
 		this.channel = bound.channel();
 		this.port = ((InetSocketAddress) this.channel.localAddress()).getPort();

@@ -4,6 +4,7 @@ import java.util.Locale;
 
 import dev.wireport.io.EventLoops;
 import dev.wireport.listener.ListenerGroup;
+import dev.wireport.payload.Instance;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,13 +38,16 @@ public class UdpListeners extends ListenerGroup<UdpListeners.Listener> {
 
 	private final EventLoops eventLoops;
 
+	private final Instance instance;
+
 	public UdpListeners(UdpProperties properties, IntegrationFlowContext flowContext, MeterRegistry registry,
-			EventLoops eventLoops) {
+			EventLoops eventLoops, Instance instance) {
 		super("UDP", properties.listenerSettings().stream().map(UdpListenerSettings::name).toList());
 		this.properties = properties;
 		this.flowContext = flowContext;
 		this.registry = registry;
 		this.eventLoops = eventLoops;
+		this.instance = instance;
 	}
 
 	@Override
@@ -59,7 +63,7 @@ public class UdpListeners extends ListenerGroup<UdpListeners.Listener> {
 		KernelDrops.forLocalPort(port).ifPresent((drops) -> metrics.registerKernelDrops(drops, this.registry));
 		ReplyLimiter limiter = new ReplyLimiter(settings.replyRate(), settings.replyBurst(), MAX_TRACKED_SOURCES);
 		IntegrationFlow flow = IntegrationFlow.from(receiver)
-			.handle(new UdpMessageHandler(settings, receiver.channel(), limiter, metrics))
+			.handle(new UdpMessageHandler(settings, receiver.channel(), limiter, metrics, this.instance))
 			.get();
 		this.flowContext.registration(flow).id("udp." + settings.name()).register();
 		started(settings.name(), new Listener(settings, receiver));

@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 
 import dev.wireport.payload.MessageLog;
 import dev.wireport.payload.Preview;
+import dev.wireport.payload.Identification;
+import dev.wireport.payload.Instance;
 import dev.wireport.payload.ReplyMode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -44,8 +46,14 @@ class UdpMessageHandler extends AbstractMessageHandler {
 	 */
 	private final ByteBuf ack;
 
-	UdpMessageHandler(UdpListenerSettings settings, Channel channel, ReplyLimiter limiter, UdpListenerMetrics metrics) {
+	/** The replies of {@code identify}; {@code null} in the other modes. */
+	private final Identification identification;
+
+	UdpMessageHandler(UdpListenerSettings settings, Channel channel, ReplyLimiter limiter, UdpListenerMetrics metrics,
+			Instance instance) {
 		this.settings = settings;
+		this.identification = (settings.reply() == ReplyMode.IDENTIFY)
+				? new Identification(settings.ack(), instance, settings.name()) : null;
 		this.channel = channel;
 		this.limiter = limiter;
 		this.metrics = metrics;
@@ -77,8 +85,12 @@ class UdpMessageHandler extends AbstractMessageHandler {
 			this.metrics.repliesDropped.increment();
 			return;
 		}
-		ByteBuf reply = (this.settings.reply() == ReplyMode.ECHO) ? Unpooled.wrappedBuffer(payload)
-				: this.ack.duplicate();
+		ByteBuf reply = switch (this.settings.reply()) {
+			case ACK -> this.ack.duplicate();
+			case ECHO -> Unpooled.wrappedBuffer(payload);
+			case IDENTIFY -> Unpooled
+				.wrappedBuffer(this.identification.reply(sender.getAddress().getHostAddress(), sender.getPort()));
+		};
 		this.metrics.replied.increment();
 		this.metrics.payloadSent.increment(reply.readableBytes());
 		// No promise per reply: a reply the kernel refuses (rare for UDP) reaches the

@@ -8,6 +8,8 @@ import java.util.TreeMap;
 
 import dev.wireport.config.DataSizeRange;
 import dev.wireport.config.NamedListeners;
+import dev.wireport.payload.Identification;
+import dev.wireport.payload.Instance;
 import dev.wireport.payload.ReplyMode;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -72,7 +74,8 @@ public record UdpProperties(Map<@Pattern(regexp = NamedListeners.NAME,
 	 * @param port the port, 0 for an ephemeral one
 	 * @param maxDatagramSize the largest datagram handled (at most 65507B, the largest
 	 * UDP payload over IPv4); a longer one is counted as truncated and dropped
-	 * @param reply {@code ack} or {@code echo}
+	 * @param reply {@code ack}, {@code echo}, or {@code identify}: the ack, then the
+	 * instance's name, the listener's and the client's address
 	 * @param ack the acknowledgement text, sent in UTF-8
 	 * @param repliesEnabled {@code false} receives, logs and counts without answering
 	 * @param replyRate replies per second allowed to one source address
@@ -98,13 +101,20 @@ public record UdpProperties(Map<@Pattern(regexp = NamedListeners.NAME,
 			@Min(0) @DefaultValue("0") int handlerThreads) implements NamedListeners.Listener {
 
 		/**
-		 * The acknowledgement's size in bytes, which no constraint on a string can check.
+		 * The acknowledgement's size in bytes, which no constraint on a string can check,
+		 * and with reply {@code identify} the size of its longest reply.
 		 */
 		@Override
-		public String ackProblem() {
-			int bytes = this.ack.getBytes(StandardCharsets.UTF_8).length;
-			return (bytes == 0 || bytes > LARGEST_DATAGRAM)
-					? "must be between 1 and " + LARGEST_DATAGRAM + " bytes in UTF-8" : null;
+		public String ackProblem(String name, Instance instance) {
+			byte[] bytes = this.ack.getBytes(StandardCharsets.UTF_8);
+			if (bytes.length == 0 || bytes.length > LARGEST_DATAGRAM) {
+				return "must be between 1 and " + LARGEST_DATAGRAM + " bytes in UTF-8";
+			}
+			return (this.reply == ReplyMode.IDENTIFY
+					&& new Identification(bytes, instance, name).longest().length > LARGEST_DATAGRAM)
+							? "with reply identify, which adds the instance, the listener and the client, must leave"
+									+ " room for them within " + LARGEST_DATAGRAM + " bytes"
+							: null;
 		}
 
 		private UdpListenerSettings settings(String name) {

@@ -1,5 +1,7 @@
 package dev.wireport.web;
 
+import dev.wireport.payload.Instance;
+
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,8 +21,8 @@ import org.springframework.web.servlet.function.support.RouterFunctionMapping;
 class GoConfiguration {
 
 	@Bean
-	RouterFunction<ServerResponse> goRoute(GoProperties properties) {
-		return RouterFunctions.route(RequestPredicates.path("/go"), new GoHandler(properties));
+	RouterFunction<ServerResponse> goRoute(GoProperties properties, Instance instance) {
+		return RouterFunctions.route(RequestPredicates.path("/go"), new GoHandler(properties, instance));
 	}
 
 	/**

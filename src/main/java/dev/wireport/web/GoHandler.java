@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import dev.wireport.payload.Identification;
+import dev.wireport.payload.Instance;
 import dev.wireport.payload.MessageLog;
 import dev.wireport.payload.Preview;
 import dev.wireport.payload.StrictText;
@@ -77,8 +79,11 @@ class GoHandler implements HandlerFunction<ServerResponse> {
 
 	private final MessageLog log;
 
-	GoHandler(GoProperties properties) {
+	private final Instance instance;
+
+	GoHandler(GoProperties properties, Instance instance) {
 		this.properties = properties;
+		this.instance = instance;
 		this.log = new MessageLog(logger, LogLevel.INFO, properties.logRate(), "/go requests");
 	}
 
@@ -93,9 +98,12 @@ class GoHandler implements HandlerFunction<ServerResponse> {
 	 * @param bodyEncoding {@code text} or {@code base64}
 	 * @param bodySize the body's size in bytes
 	 * @param remoteAddress the client's address and port
+	 * @param instance the instance that answered: its name (the pod's, or the host's),
+	 * namespace and node, as the TCP and UDP listeners' reply {@code identify} gives them
 	 */
 	record RequestDescription(String method, String path, Map<String, List<String>> query,
-			Map<String, List<String>> headers, String body, String bodyEncoding, int bodySize, String remoteAddress) {
+			Map<String, List<String>> headers, String body, String bodyEncoding, int bodySize, String remoteAddress,
+			Instance instance) {
 	}
 
 	@Override
@@ -129,7 +137,7 @@ class GoHandler implements HandlerFunction<ServerResponse> {
 			return ok(request).contentType(MediaType.APPLICATION_JSON)
 				.body(new RequestDescription(request.getMethod(), request.getRequestURI(), query(request), headers,
 						(text != null) ? text : Base64.getEncoder().encodeToString(body),
-						(text != null) ? "text" : "base64", body.length, remote));
+						(text != null) ? "text" : "base64", body.length, remote, this.instance));
 		}
 		if (request.getMethod().equals("OPTIONS")) {
 			return ok(request).contentType(TEXT_PLAIN_UTF8).body(HELLO_WORLD_BYTES);
@@ -213,8 +221,7 @@ class GoHandler implements HandlerFunction<ServerResponse> {
 	 * that the port stays readable.
 	 */
 	private static String remote(HttpServletRequest request) {
-		String address = request.getRemoteAddr();
-		return ((address.indexOf(':') >= 0) ? "[" + address + "]" : address) + ":" + request.getRemotePort();
+		return Identification.address(request.getRemoteAddr(), request.getRemotePort());
 	}
 
 	private static Map<String, List<String>> headers(HttpServletRequest request) {

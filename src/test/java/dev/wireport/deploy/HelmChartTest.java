@@ -204,6 +204,22 @@ class HelmChartTest {
 			.noneMatch((manifest) -> label(manifest, "grafana_dashboard") != null);
 	}
 
+	/**
+	 * Reply {@code identify} and {@code /go} name the instance by these variables
+	 * ({@link dev.wireport.payload.Instance}).
+	 */
+	@Test
+	void thePodKnowsItsNameNamespaceAndNode() throws Exception {
+		Map<String, Object> container = container(render());
+
+		assertThat(list(container.get("env"))).map(HelmChartTest::map)
+			.filteredOn((variable) -> variable.containsKey("valueFrom"))
+			.extracting((variable) -> variable.get("name"),
+					(variable) -> path(variable, "valueFrom.fieldRef.fieldPath"))
+			.containsExactly(tuple("POD_NAME", "metadata.name"), tuple("POD_NAMESPACE", "metadata.namespace"),
+					tuple("NODE_NAME", "spec.nodeName"));
+	}
+
 	@Test
 	void gracefulTerminationCoversTheServicesShutdown() throws Exception {
 		Map<String, Object> pod = map(path(manifest(render(), "Deployment"), "spec.template.spec"));

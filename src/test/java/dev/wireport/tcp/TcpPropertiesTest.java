@@ -69,8 +69,8 @@ class TcpPropertiesTest {
 		assertThatException().isThrownBy(
 				() -> start("--wireport.tcp.listeners.seed.port=7000", "--wireport.tcp.listeners.framed.port=7000"));
 
-		assertThat(output).contains("wireport.tcp.listeners[seed].port")
-			.contains("TCP port 7000 is taken by wireport.tcp.listeners.framed.port");
+		assertThat(output).contains("TCP listener 'seed' (wireport.tcp.listeners.seed.port) and TCP listener 'framed'"
+				+ " (wireport.tcp.listeners.framed.port) are both configured on TCP port 7000");
 	}
 
 	@ParameterizedTest
@@ -81,8 +81,8 @@ class TcpPropertiesTest {
 		assertThatException()
 			.isThrownBy(() -> new SpringApplicationBuilder(WireportApplication.class).run(args).close());
 
-		assertThat(output).contains("wireport.tcp.listeners[framed].port")
-			.contains("TCP port 7002 is taken by " + property);
+		assertThat(output).contains("TCP listener 'framed' (wireport.tcp.listeners.framed.port) and ")
+			.contains("(" + property + ") are both configured on TCP port 7002");
 	}
 
 	@Test

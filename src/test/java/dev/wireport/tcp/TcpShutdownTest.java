@@ -46,12 +46,16 @@ class TcpShutdownTest {
 			context.close();
 
 			String expected = (TcpProperties.SEED_ACK + "\n").repeat(messages)
-					+ "ERROR connection closed in the middle of a frame after 10 bytes\n";
+					+ "ERROR server shutting down: the unfinished frame was not handled\n";
 			assertThat(busy.readToEnd()).asString(StandardCharsets.UTF_8).isEqualTo(expected);
 			assertThat(idle.readToEnd()).isEmpty();
 		}
 		assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> new WireClient(port).close());
-		assertThat(output).doesNotContain("still open after the drain timeout");
+		assertThat(output).doesNotContain("still open after the drain timeout")
+			.contains("listener=framed connection=")
+			.contains(
+					"ended by shutdown with a frame unfinished (connection closed in the middle of a frame after 10 bytes)")
+			.doesNotContain("frame rejected");
 	}
 
 }

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import dev.wireport.payload.Instance;
 import dev.wireport.payload.ReplyMode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,7 +38,7 @@ class UdpMessageHandlerTest {
 
 	private final UdpMessageHandler handler = new UdpMessageHandler(new UdpListenerSettings("t", "127.0.0.1", 0, 100,
 			ReplyMode.ACK, ACK, true, 1000, 1000, LogLevel.OFF, 0, 1, 0), this.channel,
-			new ReplyLimiter(1000, 1000, 10), this.metrics);
+			new ReplyLimiter(1000, 1000, 10), this.metrics, new Instance("test", null, null));
 
 	@Test
 	void aReplyThatFindsTheChannelUnwritableIsDroppedAndCountedThenRepliesResume() {

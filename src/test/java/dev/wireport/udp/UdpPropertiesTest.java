@@ -60,8 +60,8 @@ class UdpPropertiesTest {
 		assertThatException().isThrownBy(() -> start("--wireport.udp.listeners.seed.port=7000",
 				"--wireport.udp.listeners.other.port=7000", "--wireport.tcp.listeners.seed.port=7000"));
 
-		assertThat(output).contains("wireport.udp.listeners[seed].port")
-			.contains("UDP port 7000 is taken by wireport.udp.listeners.other.port");
+		assertThat(output).contains("UDP listener 'seed' (wireport.udp.listeners.seed.port) and UDP listener 'other'"
+				+ " (wireport.udp.listeners.other.port) are both configured on UDP port 7000");
 	}
 
 	/**
