@@ -40,7 +40,7 @@ trap cleanup EXIT
 wport=$(free_port) mport=$(free_port) gport=$(free_port)
 log="$out/$label.log"
 "$java" -Xmx512m -jar "$jar" --server.port="$wport" --management.server.port="$mport" \
-  --wireport.tcp.listeners[0].port=0 --wireport.tcp.listeners[1].port=0 --wireport.udp.listeners[0].port=0 \
+  --wireport.tcp.listeners.seed.port=0 --wireport.tcp.listeners.framed.port=0 --wireport.udp.listeners.seed.port=0 \
   "$@" >"$log" 2>&1 &
 wp=$!; pids+=("$wp")
 "$tools/bin/ref-httpserver" -addr "127.0.0.1:$gport" 2>/dev/null & go=$!; pids+=("$go")
