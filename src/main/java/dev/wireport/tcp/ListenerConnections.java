@@ -87,7 +87,7 @@ class ListenerConnections {
 		if (this.tls != null && session != null) {
 			this.tls.opened(session);
 			if (this.tlsLog.admit()) {
-				String client = ListenerTls.clientSubject(session);
+				String client = connection.tlsClient();
 				this.tlsLog.log("listener={} connection={} remote={} opened protocol={} cipher={} client={}",
 						this.settings.name(), connection.getConnectionId(), connection.remote(), session.getProtocol(),
 						session.getCipherSuite(), (client != null) ? "\"" + client + "\"" : "none");

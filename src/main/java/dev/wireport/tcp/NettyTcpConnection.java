@@ -240,6 +240,15 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 	}
 
 	/**
+	 * The subject of the TLS client's certificate, read once when the connection became
+	 * active.
+	 * @return the subject, {@code null} without TLS or without a client certificate
+	 */
+	@Nullable String tlsClient() {
+		return (String) this.messageHeaders.get(TLS_CLIENT);
+	}
+
+	/**
 	 * The client's address for log lines, with the peer's as {@code via} when a PROXY
 	 * protocol header carried the client's.
 	 * @return {@code host:port} or {@code host:port via=host:port}

@@ -143,13 +143,29 @@ class RestartUnderLoadIT {
 		public void run() {
 			long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
 			while (!RestartUnderLoadIT.this.stop.get() && System.nanoTime() < end) {
-				try (Socket socket = RestartUnderLoadIT.this.checks.socket(this.port)) {
+				// Refused while no service listens: tried again until one does.
+				Socket connected = await().atMost(Duration.ofMinutes(1))
+					.pollInterval(Duration.ofMillis(20))
+					.until(this::connect, (socket) -> socket != null || RestartUnderLoadIT.this.stop.get());
+				if (connected == null) {
+					return;
+				}
+				try (Socket socket = connected) {
 					converse(socket);
 				}
 				catch (IOException ex) {
-					// Refused while no service listens: try again in a moment.
-					sleepBriefly();
+					// The service went away in the middle of the conversation: connect
+					// again.
 				}
+			}
+		}
+
+		private Socket connect() {
+			try {
+				return RestartUnderLoadIT.this.checks.socket(this.port);
+			}
+			catch (IOException ex) {
+				return null;
 			}
 		}
 
@@ -190,15 +206,6 @@ class RestartUnderLoadIT {
 			}
 		}
 
-	}
-
-	private static void sleepBriefly() {
-		try {
-			Thread.sleep(20);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }

@@ -227,6 +227,15 @@ public final class NetworkNamespace implements AutoCloseable {
 	}
 
 	/**
+	 * Whether the namespace's end of the pair is down, as the kernel reports it.
+	 * @return {@code true} while it is down
+	 * @throws IOException if {@code ip} fails
+	 */
+	public boolean isLinkDown() throws IOException {
+		return ip("-n", this.name, "-o", "link", "show", this.link).contains("state DOWN");
+	}
+
+	/**
 	 * Brings the namespace's end of the pair up again.
 	 * @throws IOException if {@code ip} fails
 	 */

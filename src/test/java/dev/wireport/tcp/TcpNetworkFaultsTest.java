@@ -233,8 +233,10 @@ class TcpNetworkFaultsTest {
 			ChildProcess client = startPeer(namespace, "progress 500$", "sequence");
 
 			namespace.linkDown();
-			// The fault itself: half a second without a link.
-			Thread.sleep(FLAP.toMillis());
+			// The fault itself: half a second without a link, the kernel saying so all
+			// the
+			// while.
+			await().during(FLAP).atMost(FLAP.plusSeconds(5)).until(namespace::isLinkDown);
 			namespace.linkUp();
 			long up = System.nanoTime();
 			int atUp = answered(client);
