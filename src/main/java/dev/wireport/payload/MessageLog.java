@@ -36,7 +36,7 @@ public final class MessageLog {
 	/** How much of a payload a log line shows. */
 	public static final int PREVIEW_BYTES = 96;
 
-	private static final long SECOND = 1_000_000_000L;
+	private static final long SECOND = 1_000L;
 
 	private final Logger logger;
 
@@ -46,7 +46,7 @@ public final class MessageLog {
 
 	private final String subject;
 
-	private final AtomicLong second = new AtomicLong(System.nanoTime() / SECOND);
+	private final AtomicLong second = new AtomicLong(System.currentTimeMillis() / SECOND);
 
 	private final AtomicInteger lines = new AtomicInteger();
 
@@ -74,10 +74,21 @@ public final class MessageLog {
 	 * @return {@code true} to log it through {@link #log(String, Object...)}
 	 */
 	public boolean admit() {
+		return admit(System.currentTimeMillis());
+	}
+
+	/**
+	 * Whether a message gets its line, by the time it was received: for messages that
+	 * carry that time, which spares a clock read per message (as much as a tenth of a
+	 * pipelined TCP message's handling).
+	 * @param receivedAt when the message was received, in milliseconds since the epoch
+	 * @return {@code true} to log it through {@link #log(String, Object...)}
+	 */
+	public boolean admit(long receivedAt) {
 		if (this.level == null) {
 			return false;
 		}
-		long now = System.nanoTime() / SECOND;
+		long now = receivedAt / SECOND;
 		long current = this.second.get();
 		if (now != current && this.second.compareAndSet(current, now)) {
 			this.lines.set(0);

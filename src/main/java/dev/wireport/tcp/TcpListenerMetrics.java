@@ -30,7 +30,10 @@ final class TcpListenerMetrics {
 
 	final Counter bytesSent;
 
-	/** Messages answered and their handling time, summed per read into one timer. */
+	/**
+	 * Messages answered and their handling time, measured per read (from its first
+	 * message to its last reply) into one timer.
+	 */
 	private final LongAdder handledMessages = new LongAdder();
 
 	private final LongAdder handlingNanos = new LongAdder();

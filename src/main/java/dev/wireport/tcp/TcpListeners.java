@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.event.EventListener;
+import org.springframework.integration.channel.FixedSubscriberChannel;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
 import org.springframework.integration.ip.dsl.Tcp;
@@ -201,10 +202,21 @@ public class TcpListeners extends ListenerGroup<TcpListeners.Listener> {
 		 * the gateway sends each message through a temporary reply channel, with a copy
 		 * of the message for it; the outbound adapter writes the reply to the connection
 		 * its header names.
+		 * <p>
+		 * Fixed-subscriber channels between the endpoints: each has its one subscriber
+		 * and calls it directly. A {@code DirectChannel} writes a volatile field of its
+		 * own on every send (whether the application still runs), and as every event loop
+		 * thread sends through the same channel, that one field went back and forth
+		 * between the cores for every message: the largest single cost of a pipelined
+		 * message (docs/performance.md). What such a channel cannot do, interceptors and
+		 * several subscribers, this flow has no use for.
 		 */
 		IntegrationFlow flow(Instance instance) {
-			return IntegrationFlow.from(Tcp.inboundAdapter(this.factory))
-				.handle(new TcpMessageHandler(this.settings, instance))
+			TcpMessageHandler handler = new TcpMessageHandler(this.settings, instance);
+			return IntegrationFlow
+				.from(Tcp.inboundAdapter(this.factory).outputChannel(new FixedSubscriberChannel(handler)))
+				.handle(handler)
+				.fixedSubscriberChannel()
 				.handle(Tcp.outboundAdapter(this.factory))
 				.get();
 		}

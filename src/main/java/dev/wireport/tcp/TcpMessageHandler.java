@@ -47,7 +47,7 @@ class TcpMessageHandler extends AbstractReplyProducingMessageHandler {
 	protected Object handleRequestMessage(Message<?> request) {
 		byte[] payload = (byte[]) request.getPayload();
 		MessageHeaders headers = request.getHeaders();
-		if (this.log.admit()) {
+		if (this.log.admit(headers.getTimestamp())) {
 			// Behind a load balancer that sends the PROXY protocol, its own address too;
 			// the subject of a TLS client's certificate, where it sent one.
 			Object via = headers.get(NettyTcpConnection.VIA);

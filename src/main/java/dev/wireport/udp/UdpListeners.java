@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.integration.channel.FixedSubscriberChannel;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
 import org.springframework.stereotype.Component;
@@ -62,9 +63,12 @@ public class UdpListeners extends ListenerGroup<UdpListeners.Listener> {
 		int port = receiver.port();
 		KernelDrops.forLocalPort(port).ifPresent((drops) -> metrics.registerKernelDrops(drops, this.registry));
 		ReplyLimiter limiter = new ReplyLimiter(settings.replyRate(), settings.replyBurst(), MAX_TRACKED_SOURCES);
-		IntegrationFlow flow = IntegrationFlow.from(receiver)
-			.handle(new UdpMessageHandler(settings, receiver.channel(), limiter, metrics, this.instance))
-			.get();
+		UdpMessageHandler handler = new UdpMessageHandler(settings, receiver.channel(), limiter, metrics,
+				this.instance);
+		// The handler is called directly, as on the TCP listeners
+		// (TcpListeners.Listener).
+		receiver.setOutputChannel(new FixedSubscriberChannel(handler));
+		IntegrationFlow flow = IntegrationFlow.from(receiver).handle(handler).get();
 		this.flowContext.registration(flow).id("udp." + settings.name()).register();
 		started(settings.name(), new Listener(settings, receiver));
 		logger.info("UDP listener '{}' listening on {}:{}, replying {}", settings.name(), settings.host(), port,

@@ -69,7 +69,7 @@ class UdpMessageHandler extends AbstractMessageHandler {
 		InetSocketAddress sender = (InetSocketAddress) message.getHeaders().get(IpHeaders.PACKET_ADDRESS);
 		this.metrics.received.increment();
 		this.metrics.payloadReceived.increment(payload.length);
-		if (this.log.admit()) {
+		if (this.log.admit(message.getHeaders().getTimestamp())) {
 			this.log.log("listener={} remote={}:{} size={} payload=\"{}\"", this.settings.name(),
 					sender.getAddress().getHostAddress(), sender.getPort(), payload.length,
 					Preview.of(payload, MessageLog.PREVIEW_BYTES));

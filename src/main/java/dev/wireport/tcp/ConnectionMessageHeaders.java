@@ -1,0 +1,151 @@
+package dev.wireport.tcp;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.messaging.MessageHeaders;
+
+/**
+ * The headers of one message from a TCP connection: the connection's headers, made once
+ * when it opens and shared by all its messages, and the message's own id and timestamp.
+ *
+ * <p>
+ * Why not plain {@link MessageHeaders}: they copy the map they are given into a new
+ * {@link HashMap} and add the id and timestamp to it, for every message. Under pipelined
+ * load that copy was a quarter of the service's CPU (docs/performance.md); these headers
+ * copy nothing. They read as any other headers do ({@code get}, the {@code Map} views,
+ * {@link #getId()}, {@link #getTimestamp()}), and a copy made of them (by a
+ * {@code MessageBuilder}, a header accessor) is a plain {@code MessageHeaders}. Equal to
+ * any headers map with the same entries; a plain {@code MessageHeaders} compares only
+ * maps of its own kind, which cannot hold this message's id anyway.
+ */
+final class ConnectionMessageHeaders extends MessageHeaders {
+
+	private static final long serialVersionUID = 1L;
+
+	/** The connection's headers, without an id or a timestamp; never changed. */
+	private final Map<String, Object> connection;
+
+	private final UUID id;
+
+	private final long timestamp;
+
+	/**
+	 * The headers of a new message, with an id from the application's id generator.
+	 * @param connection the connection's headers, never changed, shared by its messages
+	 * @param timestamp when the message was read, in milliseconds since the epoch
+	 */
+	ConnectionMessageHeaders(Map<String, Object> connection, long timestamp) {
+		// The map of the superclass stays empty: every read below is answered from the
+		// connection's map and this message's fields.
+		super(null, ID_VALUE_NONE, -1L);
+		this.connection = connection;
+		this.id = getIdGenerator().generateId();
+		this.timestamp = timestamp;
+	}
+
+	@Override
+	public UUID getId() {
+		return this.id;
+	}
+
+	@Override
+	public Long getTimestamp() {
+		return this.timestamp;
+	}
+
+	@Override
+	public @Nullable Object get(Object key) {
+		if (ID.equals(key)) {
+			return this.id;
+		}
+		if (TIMESTAMP.equals(key)) {
+			return this.timestamp;
+		}
+		return this.connection.get(key);
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> @Nullable T get(Object key, Class<T> type) {
+		Object value = get(key);
+		if (value != null && !type.isInstance(value)) {
+			throw new IllegalArgumentException("Incorrect type specified for header '" + key + "'. Expected [" + type
+					+ "] but actual type is [" + value.getClass() + "]");
+		}
+		return (T) value;
+	}
+
+	@Override
+	public boolean containsKey(Object key) {
+		return ID.equals(key) || TIMESTAMP.equals(key) || this.connection.containsKey(key);
+	}
+
+	@Override
+	public boolean containsValue(Object value) {
+		return all().containsValue(value);
+	}
+
+	@Override
+	public boolean isEmpty() {
+		return false;
+	}
+
+	@Override
+	public int size() {
+		return this.connection.size() + 2;
+	}
+
+	@Override
+	public Set<Map.Entry<String, Object>> entrySet() {
+		return all().entrySet();
+	}
+
+	@Override
+	public Set<String> keySet() {
+		return all().keySet();
+	}
+
+	@Override
+	public Collection<Object> values() {
+		return all().values();
+	}
+
+	@Override
+	protected Map<String, Object> getRawHeaders() {
+		return all();
+	}
+
+	/**
+	 * Every header in one map, for the views and comparisons that need them together,
+	 * which the message path does not.
+	 */
+	private Map<String, Object> all() {
+		Map<String, Object> all = new HashMap<>(this.connection);
+		all.put(ID, this.id);
+		all.put(TIMESTAMP, this.timestamp);
+		return Collections.unmodifiableMap(all);
+	}
+
+	@Override
+	public boolean equals(@Nullable Object other) {
+		return this == other || (other instanceof Map<?, ?> map && all().equals(map));
+	}
+
+	@Override
+	public int hashCode() {
+		return all().hashCode();
+	}
+
+	@Override
+	public String toString() {
+		return all().toString();
+	}
+
+}
