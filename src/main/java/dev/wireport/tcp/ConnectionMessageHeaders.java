@@ -1,5 +1,7 @@
 package dev.wireport.tcp;
 
+import java.io.IOException;
+import java.io.ObjectOutputStream;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -32,12 +34,16 @@ final class ConnectionMessageHeaders extends MessageHeaders {
 	/** The connection's headers, without an id or a timestamp; never changed. */
 	private final Map<String, Object> connection;
 
-	private final UUID id;
+	/**
+	 * Drawn when first asked for: the flow itself never reads it, so most messages never
+	 * need one. Once drawn, every reader sees the same.
+	 */
+	private volatile @Nullable UUID id;
 
 	private final long timestamp;
 
 	/**
-	 * The headers of a new message, with an id from the application's id generator.
+	 * The headers of a new message; its id comes from the application's id generator.
 	 * @param connection the connection's headers, never changed, shared by its messages
 	 * @param timestamp when the message was read, in milliseconds since the epoch
 	 */
@@ -46,13 +52,22 @@ final class ConnectionMessageHeaders extends MessageHeaders {
 		// connection's map and this message's fields.
 		super(null, ID_VALUE_NONE, -1L);
 		this.connection = connection;
-		this.id = getIdGenerator().generateId();
 		this.timestamp = timestamp;
 	}
 
 	@Override
 	public UUID getId() {
-		return this.id;
+		UUID id = this.id;
+		if (id == null) {
+			synchronized (this) {
+				id = this.id;
+				if (id == null) {
+					id = getIdGenerator().generateId();
+					this.id = id;
+				}
+			}
+		}
+		return id;
 	}
 
 	@Override
@@ -63,7 +78,7 @@ final class ConnectionMessageHeaders extends MessageHeaders {
 	@Override
 	public @Nullable Object get(Object key) {
 		if (ID.equals(key)) {
-			return this.id;
+			return getId();
 		}
 		if (TIMESTAMP.equals(key)) {
 			return this.timestamp;
@@ -128,9 +143,15 @@ final class ConnectionMessageHeaders extends MessageHeaders {
 	 */
 	private Map<String, Object> all() {
 		Map<String, Object> all = new HashMap<>(this.connection);
-		all.put(ID, this.id);
+		all.put(ID, getId());
 		all.put(TIMESTAMP, this.timestamp);
 		return Collections.unmodifiableMap(all);
+	}
+
+	private void writeObject(ObjectOutputStream out) throws IOException {
+		// A copy read back carries this message's id, not one drawn for it later.
+		getId();
+		out.defaultWriteObject();
 	}
 
 	@Override
