@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Two or more wireport builds side by side in one run, with the Go reference server
+# beside them: how a change is measured on a machine too noisy to compare runs taken
+# at different times. Every build runs at once on ports of its own (an idle JVM costs
+# the others nothing), each is warmed up, then the TCP lf cases run on each in turn,
+# REPS times over: pipelined 16 x 32 (pipe16), pipelined 4 x 512 (pipe4x512), the
+# fairness case (fair: the p99 of one request/reply client while 4 connections pipeline
+# 512 in flight) and request/reply with 16 connections (rr16). Every load loop is
+# bounded by its message count and a 60 s limit; all traffic goes to 127.0.0.1.
+#
+#   bench/ab.sh NAME=JAR NAME=JAR...
+#     env: REPS (3), CASES ("pipe16 pipe4x512 fair rr16"), JAVA (java), OUT
+#          (target/bench-ab), TOOLS (a built copy of the shared benchmark tools;
+#          default: copied from ../shared/bench and built), OPTS_<NAME> (JVM options
+#          of one build, e.g. OPTS_base=-XX:+UseSerialGC)
+#
+# Writes results.jsonl (one JSON line per run, labelled NAME|case|rep=N) and prints the
+# median per case and build: msg/s, the p99, and the server's CPU time per message
+# (its CPU share over the run's messages), the steadiest of the three on a shared machine.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+[ $# -ge 1 ] || { sed -n '2,19p' "$0" >&2; exit 2; }
+reps=${REPS:-3}
+cases=${CASES:-pipe16 pipe4x512 fair rr16}
+java=${JAVA:-java}
+out=${OUT:-$root/target/bench-ab}
+mkdir -p "$out"
+tools=${TOOLS:-}
+if [ -z "$tools" ]; then
+  tools="$out/tools"
+  rm -rf "$tools" && cp -r "$root/../shared/bench" "$tools" && chmod -R u+w "$tools"
+  "$tools/build.sh" >/dev/null
+fi
+load="$tools/bin/load"
+results="$out/results.jsonl"
+: >"$results"
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+declare -A port pid
+names=()
+i=0
+for spec in "$@"; do
+  name=${spec%%=*} jar=${spec#*=}
+  base=$((21000 + i * 10))
+  opts=OPTS_$name
+  # shellcheck disable=SC2086
+  $java -Xmx512m ${!opts:-} -jar "$jar" --server.port=$((base + 1)) --management.server.port=$((base + 2)) \
+    --wireport.tcp.listeners.seed.enabled=false --wireport.tcp.listeners.framed.port="$base" \
+    --wireport.udp.listeners.seed.port=$((base + 3)) >"$out/$name.log" 2>&1 &
+  pid[$name]=$! port[$name]=$base
+  pids+=("$!") names+=("$name")
+  i=$((i + 1))
+done
+"$tools/bin/ref-tcpserver" -framing lf -addr 127.0.0.1:21900 >/dev/null 2>&1 &
+pid[go]=$! port[go]=21900
+pids+=("$!") names+=(go)
+
+for name in "${names[@]}"; do
+  for _ in $(seq 1 300); do
+    kill -0 "${pid[$name]}" 2>/dev/null || { echo "$name did not start: see $out/$name.log" >&2; exit 1; }
+    (exec 3<>"/dev/tcp/127.0.0.1/${port[$name]}") 2>/dev/null && break
+    sleep 0.2
+  done
+done
+
+run() { # name case label-rep
+  local address=127.0.0.1:${port[$1]} label="$1|$2|rep=$3"
+  case $2 in
+    pipe16) "$load" -mode tcp -addr "$address" -framing lf -size 64 -c 16 -m 150000 -window 32 \
+      -pid "${pid[$1]}" -label "$label" -maxtime 60s >>"$results" 2>/dev/null ;;
+    pipe4x512) "$load" -mode tcp -addr "$address" -framing lf -size 64 -c 4 -m 600000 -window 512 \
+      -pid "${pid[$1]}" -label "$label" -maxtime 60s >>"$results" 2>/dev/null ;;
+    rr16) "$load" -mode tcp -addr "$address" -framing lf -size 64 -c 16 -m 15000 \
+      -pid "${pid[$1]}" -label "$label" -maxtime 60s >>"$results" 2>/dev/null ;;
+    fair)
+      "$load" -mode tcp -addr "$address" -framing lf -size 64 -c 4 -m 2400000 -window 512 -maxtime 60s \
+        >/dev/null 2>&1 &
+      local flood=$!
+      # The light client starts once the flood is under way: bounded, not timed.
+      for _ in $(seq 1 50); do
+        [ "$(ss -Htn state established "( dport = :${port[$1]} )" | wc -l)" -ge 4 ] && break
+        sleep 0.1
+      done
+      "$load" -mode tcp -addr "$address" -framing lf -size 64 -c 1 -m 20000 -pid "${pid[$1]}" -label "$label" \
+        -maxtime 60s >>"$results" 2>/dev/null
+      kill "$flood" 2>/dev/null || true
+      wait "$flood" 2>/dev/null || true ;;
+    *) echo "unknown case $2" >&2; exit 2 ;;
+  esac
+}
+
+# The JIT compiles the hot paths first: one unrecorded pipelined pass on each.
+for name in "${names[@]}"; do
+  "$load" -mode tcp -addr "127.0.0.1:${port[$name]}" -framing lf -size 64 -c 16 -m 100000 -window 32 \
+    -maxtime 60s >/dev/null 2>&1 || true
+  "$load" -mode tcp -addr "127.0.0.1:${port[$name]}" -framing lf -size 64 -c 4 -m 300000 -window 512 \
+    -maxtime 60s >/dev/null 2>&1 || true
+done
+for rep in $(seq 1 "$reps"); do
+  for name in "${names[@]}"; do
+    for c in $cases; do run "$name" "$c" "$rep"; done
+  done
+done
+
+python3 - "$results" <<'EOF'
+import collections, json, statistics, sys
+runs = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    name, case, _ = r["label"].split("|")
+    runs[(case, name)].append(r)
+print("| case | build | msg/s (median) | p99 µs | server CPU µs per message | runs msg/s | all answered |")
+print("|---|---|---|---|---|---|---|")
+for (case, name), rs in sorted(runs.items()):
+    rate = statistics.median(r["msgs_per_s"] for r in rs)
+    p99 = statistics.median(r["lat_us"]["p99"] for r in rs)
+    cpu = statistics.median(r["cpu"]["server_pct"] / 100 * r["elapsed_s"] / max(1, r["acked"]) * 1e6 for r in rs)
+    print(f"| {case} | {name} | {rate:,.0f} | {p99:,.0f} | {cpu:.2f} | "
+          f"{', '.join(format(r['msgs_per_s'], ',.0f') for r in rs)} | {all(r['ok'] for r in rs)} |")
+EOF
