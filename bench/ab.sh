@@ -25,12 +25,7 @@ cases=${CASES:-pipe16 pipe4x512 fair rr16}
 java=${JAVA:-java}
 out=${OUT:-$root/target/bench-ab}
 mkdir -p "$out"
-tools=${TOOLS:-}
-if [ -z "$tools" ]; then
-  tools="$out/tools"
-  rm -rf "$tools" && cp -r "$root/../shared/bench" "$tools" && chmod -R u+w "$tools"
-  "$tools/build.sh" >/dev/null
-fi
+tools=$("$root/bench/shared-tools.sh" "$out")
 load="$tools/bin/load"
 results="$out/results.jsonl"
 : >"$results"

@@ -9,7 +9,7 @@
 # median per case. Every load loop is bounded by its message count and a time limit; all
 # traffic goes to 127.0.0.1.
 #
-#   bench/compare.sh [OUT_DIR]        env: REPS (3), JAVA (java), JAVA_OPTS, SKIP_HOLD=1,
+#   bench/compare.sh [OUT_DIR]        env: REPS (3), JAVA (java), JAVA_OPTS, SKIP_HOLD=1, TOOLS,
 #                                          WIREPORT_ARGS (more wireport arguments),
 #                                          ONLY=tls (the TLS cases alone)
 #
@@ -32,9 +32,7 @@ java=${JAVA:-java}
 mkdir -p "$out"
 # 10,000 held connections need that many descriptors on each side.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-tools="$out/tools"
-rm -rf "$tools" && cp -r "$root/../shared/bench" "$tools"
-"$tools/build.sh" >/dev/null
+tools=$("$root/bench/shared-tools.sh" "$out")
 "$root/mvnw" -q -B -f "$tools/netty-ref/pom.xml" package -DskipTests >/dev/null
 (cd "$root/bench/soak" && GOFLAGS=-mod=mod GOPROXY=off CGO_ENABLED=0 go build -o "$tools/bin/soak" .)
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }

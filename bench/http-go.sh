@@ -19,12 +19,7 @@ reps=${REPS:-3}
 java=${JAVA:-java}
 out=${OUT:-$root/target/bench-http}
 mkdir -p "$out"
-tools=${TOOLS:-}
-if [ -z "$tools" ]; then
-  tools="$out/tools"
-  rm -rf "$tools" && cp -r "$root/../shared/bench" "$tools" && chmod -R u+w "$tools"
-  "$tools/build.sh" >/dev/null
-fi
+tools=$("$root/bench/shared-tools.sh" "$out")
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
