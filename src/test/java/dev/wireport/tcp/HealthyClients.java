@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.wireport.framing.FrameCodec;
 import dev.wireport.framing.Framing;
@@ -32,6 +33,8 @@ final class HealthyClients implements AutoCloseable {
 	private static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(60);
 
 	private final AtomicBoolean stop = new AtomicBoolean();
+
+	private final AtomicLong answeredSoFar = new AtomicLong();
 
 	private final ExecutorService threads;
 
@@ -69,12 +72,21 @@ final class HealthyClients implements AutoCloseable {
 				byte[] reply = wire.receive(LF);
 				latencies.recordValue(System.nanoTime() - sent);
 				answered++;
+				this.answeredSoFar.incrementAndGet();
 				if (!Arrays.equals(reply, (ack != null) ? ack : message)) {
 					wrong++;
 				}
 			}
 		}
 		return new Answers(answered, wrong, latencies);
+	}
+
+	/**
+	 * Answers the clients have had so far, right or wrong; for waiting on progress.
+	 * @return how many
+	 */
+	long answered() {
+		return this.answeredSoFar.get();
 	}
 
 	/**

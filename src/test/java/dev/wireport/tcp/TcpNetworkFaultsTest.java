@@ -60,6 +60,9 @@ class TcpNetworkFaultsTest {
 
 	private static final int HEALTHY_CLIENTS = 4;
 
+	/** About as many answers as the healthy clients get during one of the faults. */
+	private static final int BASELINE_ANSWERS = 50_000;
+
 	static final int STORM_LIMIT = 5000;
 
 	private static final int STORM_CONNECTS = 20_000;
@@ -125,6 +128,21 @@ class TcpNetworkFaultsTest {
 	private static void report(String fault, long fromNanos, String what) {
 		System.out.printf("network fault: %s: %s after %d ms%n", fault, what,
 				Duration.ofNanos(System.nanoTime() - fromNanos).toMillis());
+	}
+
+	/**
+	 * No fault: the same healthy clients on the same listener, for about as many answers
+	 * as they get during a fault. Their longest wait here is the pause the service and
+	 * this test's JVM (the service and the clients share it) cause without any fault,
+	 * against which the faults' are read (docs/reliability.md).
+	 */
+	@Test
+	void withoutAFaultTheHealthyClientsWaitAsLongAsTheLoadMakesThem() throws Exception {
+		awaitConnections(LISTENER, 0);
+		try (HealthyClients healthy = HealthyClients.start(port(), HEALTHY_CLIENTS, null)) {
+			await().atMost(Duration.ofSeconds(60)).until(() -> healthy.answered() >= BASELINE_ANSWERS);
+			System.out.println("network fault: none (baseline): healthy clients: " + healthy.stopAndCheck());
+		}
 	}
 
 	/**
