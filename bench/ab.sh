@@ -5,11 +5,13 @@
 # the others nothing), each is warmed up, then the TCP lf cases run on each in turn,
 # REPS times over: pipelined 16 x 32 (pipe16), pipelined 4 x 512 (pipe4x512), the
 # fairness case (fair: the p99 of one request/reply client while 4 connections pipeline
-# 512 in flight) and request/reply with 16 connections (rr16). Every load loop is
-# bounded by its message count and a 60 s limit; all traffic goes to 127.0.0.1.
+# 512 in flight), request/reply with 16 connections (rr16), and on request UDP
+# request/reply with 1 and 16 senders (udp1, udp16; the reply limit raised, as in
+# compare.sh). Every load loop is bounded by its message count and a 60 s limit; all
+# traffic goes to 127.0.0.1.
 #
 #   bench/ab.sh NAME=JAR NAME=JAR...
-#     env: REPS (3), CASES ("pipe16 pipe4x512 fair rr16"), JAVA (java), OUT
+#     env: REPS (3), CASES ("pipe16 pipe4x512 fair rr16"; udp1 udp16 too), JAVA (java), OUT
 #          (target/bench-ab), TOOLS (a built copy of the shared benchmark tools;
 #          default: copied from ../shared/bench and built), OPTS_<NAME> (JVM options
 #          of one build, e.g. OPTS_base=-XX:+UseSerialGC)
@@ -43,7 +45,8 @@ for spec in "$@"; do
   # shellcheck disable=SC2086
   $java -Xmx512m ${!opts:-} -jar "$jar" --server.port=$((base + 1)) --management.server.port=$((base + 2)) \
     --wireport.tcp.listeners.seed.enabled=false --wireport.tcp.listeners.framed.port="$base" \
-    --wireport.udp.listeners.seed.port=$((base + 3)) >"$out/$name.log" 2>&1 &
+    --wireport.udp.listeners.seed.port=$((base + 3)) --wireport.udp.listeners.seed.reply-rate=100000000 \
+    --wireport.udp.listeners.seed.reply-burst=100000000 >"$out/$name.log" 2>&1 &
   pid[$name]=$! port[$name]=$base
   pids+=("$!") names+=("$name")
   i=$((i + 1))
@@ -51,6 +54,9 @@ done
 "$tools/bin/ref-tcpserver" -framing lf -addr 127.0.0.1:21900 >/dev/null 2>&1 &
 pid[go]=$! port[go]=21900
 pids+=("$!") names+=(go)
+"$tools/bin/ref-udpserver" -addr 127.0.0.1:21903 >/dev/null 2>&1 &
+go_udp=$!
+pids+=("$!")
 
 for name in "${names[@]}"; do
   for _ in $(seq 1 300); do
@@ -69,6 +75,12 @@ run() { # name case label-rep
       -pid "${pid[$1]}" -label "$label" -maxtime 60s >>"$results" 2>/dev/null ;;
     rr16) "$load" -mode tcp -addr "$address" -framing lf -size 64 -c 16 -m 15000 \
       -pid "${pid[$1]}" -label "$label" -maxtime 60s >>"$results" 2>/dev/null ;;
+    udp1 | udp16)
+      # Go's UDP reference server is a process of its own, beside its TCP one.
+      local server=${pid[$1]}
+      [ "$1" = go ] && server=$go_udp
+      "$load" -mode udp -addr "127.0.0.1:$((${port[$1]} + 3))" -size 64 -c "${2#udp}" -m 20000 \
+        -pid "$server" -label "$label" -maxtime 60s >>"$results" 2>/dev/null ;;
     fair)
       "$load" -mode tcp -addr "$address" -framing lf -size 64 -c 4 -m 2400000 -window 512 -maxtime 60s \
         >/dev/null 2>&1 &
