@@ -146,6 +146,24 @@ class TcpNetworkFaultsTest {
 	}
 
 	/**
+	 * The flooding client of the vanish-while-reading case, but its link stays up: what
+	 * its flood alone costs the healthy clients, to tell from what the vanish adds.
+	 */
+	@Test
+	void aFloodingClientAloneCostsTheHealthyClientsTheirTurns(NetworkNamespace namespace) throws Exception {
+		awaitConnections(LISTENER, 0);
+		try (HealthyClients healthy = HealthyClients.start(port(), HEALTHY_CLIENTS, null)) {
+			ChildProcess client = startPeer(namespace, "flowing", "flood", "reading");
+			long flowing = healthy.answered();
+			await().atMost(Duration.ofSeconds(60)).until(() -> healthy.answered() - flowing >= BASELINE_ANSWERS);
+			assertThat(this.listeners.activeConnections(LISTENER)).isEqualTo(HEALTHY_CLIENTS + 1);
+			System.out
+				.println("network fault: none, beside a flooding client: healthy clients: " + healthy.stopAndCheck());
+			client.process().destroy();
+		}
+	}
+
+	/**
 	 * The client's link goes down after a conversation, with nothing owed either way: no
 	 * FIN, no reset, just silence. Keep-alive finds it gone.
 	 */
