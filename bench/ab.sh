@@ -16,12 +16,12 @@
 #          default: copied from ../shared/bench and built), OPTS_<NAME> (JVM options
 #          of one build, e.g. OPTS_base=-XX:+UseSerialGC)
 #
-# Writes results.jsonl (one JSON line per run, labelled NAME|case|rep=N) and prints the
-# median per case and build: msg/s, the p99, and the server's CPU time per message
-# (its CPU share over the run's messages), the steadiest of the three on a shared machine.
+# Writes results.jsonl (one JSON line per run, labelled NAME|case|rep=N) and summary.md
+# (the shared tools' summarize.py: medians per case and build, the p99, and the server's
+# CPU time per message, the steadiest figure on a shared machine).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-[ $# -ge 1 ] || { sed -n '2,19p' "$0" >&2; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,21p' "$0" >&2; exit 2; }
 reps=${REPS:-3}
 cases=${CASES:-pipe16 pipe4x512 fair rr16}
 java=${JAVA:-java}
@@ -111,19 +111,4 @@ for rep in $(seq 1 "$reps"); do
   done
 done
 
-python3 - "$results" <<'EOF'
-import collections, json, statistics, sys
-runs = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    name, case, _ = r["label"].split("|")
-    runs[(case, name)].append(r)
-print("| case | build | msg/s (median) | p99 µs | server CPU µs per message | runs msg/s | all answered |")
-print("|---|---|---|---|---|---|---|")
-for (case, name), rs in sorted(runs.items()):
-    rate = statistics.median(r["msgs_per_s"] for r in rs)
-    p99 = statistics.median(r["lat_us"]["p99"] for r in rs)
-    cpu = statistics.median(r["cpu"]["server_pct"] / 100 * r["elapsed_s"] / max(1, r["acked"]) * 1e6 for r in rs)
-    print(f"| {case} | {name} | {rate:,.0f} | {p99:,.0f} | {cpu:.2f} | "
-          f"{', '.join(format(r['msgs_per_s'], ',.0f') for r in rs)} | {all(r['ok'] for r in rs)} |")
-EOF
+"$tools/summarize.py" "$results" | tee "$out/summary.md"

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 
 import dev.wireport.netns.ChildProcess;
+import dev.wireport.netns.HealthyLoad;
 import dev.wireport.netns.NamespaceClient;
 import dev.wireport.netns.NetworkFaults;
 import dev.wireport.netns.NetworkNamespace;
@@ -108,6 +109,14 @@ class TcpNetworkFaultsTest {
 					.toList();
 	}
 
+	/**
+	 * The healthy clients, on the echoing listener, once no other connection is open.
+	 */
+	private HealthyLoad startHealthyClients() {
+		awaitConnections(LISTENER, 0);
+		return HealthyClients.start(port(), HEALTHY_CLIENTS, null);
+	}
+
 	private int port() {
 		return this.listeners.port(LISTENER);
 	}
@@ -138,8 +147,7 @@ class TcpNetworkFaultsTest {
 	 */
 	@Test
 	void withoutAFaultTheHealthyClientsWaitAsLongAsTheLoadMakesThem() throws Exception {
-		awaitConnections(LISTENER, 0);
-		try (HealthyClients healthy = HealthyClients.start(port(), HEALTHY_CLIENTS, null)) {
+		try (HealthyLoad healthy = startHealthyClients()) {
 			await().atMost(Duration.ofSeconds(60)).until(() -> healthy.answered() >= BASELINE_ANSWERS);
 			System.out.println("network fault: none (baseline): healthy clients: " + healthy.stopAndCheck());
 		}
@@ -151,8 +159,7 @@ class TcpNetworkFaultsTest {
 	 */
 	@Test
 	void aFloodingClientAloneCostsTheHealthyClientsTheirTurns(NetworkNamespace namespace) throws Exception {
-		awaitConnections(LISTENER, 0);
-		try (HealthyClients healthy = HealthyClients.start(port(), HEALTHY_CLIENTS, null)) {
+		try (HealthyLoad healthy = startHealthyClients()) {
 			ChildProcess client = startPeer(namespace, "flowing", "flood", "reading");
 			long flowing = healthy.answered();
 			await().atMost(Duration.ofSeconds(60)).until(() -> healthy.answered() - flowing >= BASELINE_ANSWERS);
@@ -169,8 +176,7 @@ class TcpNetworkFaultsTest {
 	 */
 	@Test
 	void aClientThatVanishesIsFoundByKeepAliveAndFreed(NetworkNamespace namespace) throws Exception {
-		awaitConnections(LISTENER, 0);
-		try (HealthyClients healthy = HealthyClients.start(port(), HEALTHY_CLIENTS, null)) {
+		try (HealthyLoad healthy = startHealthyClients()) {
 			ChildProcess client = startPeer(namespace, "conversing", "converse", "100");
 			assertThat(this.listeners.activeConnections(LISTENER)).isEqualTo(HEALTHY_CLIENTS + 1);
 			double lostBefore = count("wireport.tcp.connections.lost");
@@ -201,7 +207,7 @@ class TcpNetworkFaultsTest {
 		awaitConnections(LISTENER, 0);
 		ByteBufAllocatorMetric memory = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
 		long usedBefore = memory.usedDirectMemory();
-		try (HealthyClients healthy = HealthyClients.start(port(), HEALTHY_CLIENTS, null)) {
+		try (HealthyLoad healthy = HealthyClients.start(port(), HEALTHY_CLIENTS, null)) {
 			double stalledBefore = count("wireport.tcp.connections.stalled");
 			ChildProcess client = startPeer(namespace, "flowing", "flood", "deaf");
 			// Paused: the connection reads nothing more, so its replies cannot grow.
@@ -234,8 +240,7 @@ class TcpNetworkFaultsTest {
 	 */
 	@Test
 	void aClientThatVanishesWhileOwedLessThanTheBuffersHoldIsClosed(NetworkNamespace namespace) throws Exception {
-		awaitConnections(LISTENER, 0);
-		try (HealthyClients healthy = HealthyClients.start(port(), HEALTHY_CLIENTS, null)) {
+		try (HealthyLoad healthy = startHealthyClients()) {
 			ChildProcess client = startPeer(namespace, "flowing", "flood", "reading");
 			double stalledBefore = count("wireport.tcp.connections.stalled");
 			double lostBefore = count("wireport.tcp.connections.lost");
@@ -265,7 +270,7 @@ class TcpNetworkFaultsTest {
 		double lostBefore = count("wireport.tcp.connections.lost");
 		double stalledBefore = count("wireport.tcp.connections.stalled");
 		double openedBefore = count("wireport.tcp.connections.opened");
-		try (HealthyClients healthy = HealthyClients.start(port(), HEALTHY_CLIENTS, null)) {
+		try (HealthyLoad healthy = HealthyClients.start(port(), HEALTHY_CLIENTS, null)) {
 			ChildProcess client = startPeer(namespace, "progress 500$", "sequence");
 
 			namespace.linkDown();
@@ -316,7 +321,7 @@ class TcpNetworkFaultsTest {
 		List<Integer> notReady = new CopyOnWriteArrayList<>();
 		ScheduledExecutorService readiness = Executors.newSingleThreadScheduledExecutor();
 		int port = this.listeners.port("storm");
-		try (HealthyClients healthy = HealthyClients.start(port, HEALTHY_CLIENTS,
+		try (HealthyLoad healthy = HealthyClients.start(port, HEALTHY_CLIENTS,
 				TcpProperties.SEED_ACK.getBytes(StandardCharsets.UTF_8))) {
 			awaitConnections("storm", HEALTHY_CLIENTS);
 			readiness.scheduleWithFixedDelay(() -> {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import dev.wireport.netns.ChildProcess;
+import dev.wireport.netns.HealthyLoad;
 import dev.wireport.netns.NamespaceClient;
 import dev.wireport.netns.NetworkFaults;
 import dev.wireport.netns.NetworkNamespace;
@@ -94,7 +95,7 @@ class UdpNetworkFaultsTest {
 			receiver.start();
 		}
 		long resumed = System.nanoTime();
-		try (HealthySenders healthy = new HealthySenders(port, 4,
+		try (HealthyLoad healthy = HealthySenders.start(port, 4,
 				UdpProperties.SEED_ACK.getBytes(StandardCharsets.UTF_8))) {
 			await().atMost(Duration.ofSeconds(20))
 				.until(() -> count("wireport.udp.datagrams.received") - receivedBefore >= OWED);
@@ -103,7 +104,7 @@ class UdpNetworkFaultsTest {
 							+ "handled %d ms after the listener read again%n",
 					rootEnd ? "root" : "namespace", OWED, Duration.ofNanos(System.nanoTime() - resumed).toMillis());
 			// The healthy senders go on once the owed replies are out.
-			int answeredNow = healthy.answered();
+			long answeredNow = healthy.answered();
 			await().atMost(Duration.ofSeconds(30))
 				.alias("healthy senders answered 500 more; now: " + meters())
 				.until(() -> healthy.answered() >= answeredNow + 500);
