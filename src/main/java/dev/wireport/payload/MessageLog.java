@@ -119,6 +119,19 @@ public final class MessageLog {
 		}
 	}
 
+	/**
+	 * Logs a line if the limit lets it through: {@link #admit()} and
+	 * {@link #log(String, Object...)} in one, for lines whose arguments cost nothing to
+	 * make.
+	 * @param format the SLF4J format
+	 * @param arguments its arguments, already rendered or immutable
+	 */
+	public void logIfAdmitted(String format, Object... arguments) {
+		if (admit()) {
+			log(format, arguments);
+		}
+	}
+
 	private void reportNotLogged() {
 		long over = this.overLimit.sumThenReset();
 		if (over > 0) {

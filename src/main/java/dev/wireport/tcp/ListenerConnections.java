@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.logging.LogLevel;
+
 /**
  * The open connections of one listener: enforces the connection limit, counts what ends
  * them, and drains them at shutdown.
@@ -44,12 +46,22 @@ class ListenerConnections {
 	/** The connection-open line of TLS connections, at the listener's log level. */
 	private final MessageLog tlsLog;
 
+	/**
+	 * Warnings a client causes (a refused connection, a rejected frame): a storm of them
+	 * is limited to the listener's log-rate and written off the event loop, like the
+	 * per-message lines, so that it costs the other connections nothing. The meters count
+	 * every one.
+	 */
+	private final MessageLog warnings;
+
 	ListenerConnections(TcpListenerSettings settings, MeterRegistry registry, @Nullable ListenerTls tls) {
 		this.settings = settings;
 		this.metrics = new TcpListenerMetrics(settings.name(), this.active, this.paused, registry);
 		this.tls = tls;
 		this.tlsLog = new MessageLog(logger, settings.logLevel(), settings.logRate(),
 				"listener=" + settings.name() + " TLS connections");
+		this.warnings = new MessageLog(logger, LogLevel.WARN, settings.logRate(),
+				"listener=" + settings.name() + " warnings");
 	}
 
 	@Nullable ListenerTls tls() {
@@ -77,8 +89,8 @@ class ListenerConnections {
 		if (this.active.incrementAndGet() > this.settings.maxConnections()) {
 			this.active.decrementAndGet();
 			this.metrics.refused.increment();
-			logger.warn("listener={} remote={} refused: limit of {} connections reached", this.settings.name(),
-					connection.remote(), this.settings.maxConnections());
+			this.warnings.logIfAdmitted("listener={} remote={} refused: limit of {} connections reached",
+					this.settings.name(), connection.remote(), this.settings.maxConnections());
 			return false;
 		}
 		this.metrics.opened.increment();
@@ -134,7 +146,7 @@ class ListenerConnections {
 	 */
 	void stalled(NettyTcpConnection connection) {
 		this.metrics.stalled.increment();
-		logger.warn(
+		this.warnings.logIfAdmitted(
 				"listener={} connection={} remote={} closed: a reply stayed unwritten for over {}ms "
 						+ "(the peer stopped reading, or vanished)",
 				this.settings.name(), connection.getConnectionId(), connection.remote(),
@@ -161,7 +173,8 @@ class ListenerConnections {
 	 */
 	void rejected(NettyTcpConnection connection, FrameException frame) {
 		this.metrics.rejected(frame.reason());
-		logger.warn("listener={} connection={} remote={} frame rejected ({}): {}; closing the connection",
+		this.warnings.logIfAdmitted(
+				"listener={} connection={} remote={} frame rejected ({}): {}; closing the connection",
 				this.settings.name(), connection.getConnectionId(), connection.remote(), frame.reason().tag(),
 				frame.getMessage());
 	}
@@ -174,7 +187,8 @@ class ListenerConnections {
 	 */
 	void rejectedBeforeHandshake(Channel channel, FrameException frame) {
 		this.metrics.rejected(frame.reason());
-		logger.warn("listener={} remote={} rejected before the TLS handshake ({}): {}; closing the connection",
+		this.warnings.logIfAdmitted(
+				"listener={} remote={} rejected before the TLS handshake ({}): {}; closing the connection",
 				this.settings.name(), channel.remoteAddress(), frame.reason().tag(), frame.getMessage());
 		channel.close();
 	}

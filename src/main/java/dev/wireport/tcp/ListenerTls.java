@@ -21,6 +21,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
+import dev.wireport.payload.MessageLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,6 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
@@ -89,13 +91,20 @@ final class ListenerTls {
 	private volatile SslContext context;
 
 	/**
+	 * Failed handshakes, which any client can cause at will: limited to the listener's
+	 * log-rate and written off the event loop; the meters count every one.
+	 */
+	private final MessageLog failures;
+
+	/**
 	 * Builds the listener's server context from its bundle, and follows the bundle's
 	 * reloads.
 	 * @throws InvalidConfigurationPropertyValueException if the bundle does not exist or
 	 * cannot serve TLS
 	 */
-	ListenerTls(String listener, TcpProperties.Ssl ssl, SslBundles bundles, MeterRegistry registry) {
+	ListenerTls(String listener, TcpProperties.Ssl ssl, int logRate, SslBundles bundles, MeterRegistry registry) {
 		this.listener = listener;
+		this.failures = new MessageLog(logger, LogLevel.WARN, logRate, "listener=" + listener + " TLS handshakes");
 		this.ssl = ssl;
 		this.registry = registry;
 		SslBundle bundle;
@@ -333,8 +342,8 @@ final class ListenerTls {
 						remote(ctx.channel()));
 			}
 			else {
-				logger.warn("listener={} remote={} TLS handshake failed ({}): {}", ListenerTls.this.listener,
-						remote(ctx.channel()), reason, shortened(cause.getMessage()));
+				ListenerTls.this.failures.logIfAdmitted("listener={} remote={} TLS handshake failed ({}): {}",
+						ListenerTls.this.listener, remote(ctx.channel()), reason, shortened(cause.getMessage()));
 			}
 			ctx.close();
 		}

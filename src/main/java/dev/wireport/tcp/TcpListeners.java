@@ -88,7 +88,8 @@ public class TcpListeners extends ListenerGroup<TcpListeners.Listener> {
 	 */
 	private Listener prepare(TcpListenerSettings settings) {
 		ListenerTls tls = (settings.ssl() != null)
-				? new ListenerTls(settings.name(), settings.ssl(), this.sslBundles, this.registry) : null;
+				? new ListenerTls(settings.name(), settings.ssl(), settings.logRate(), this.sslBundles, this.registry)
+				: null;
 		ListenerConnections connections = new ListenerConnections(settings, this.registry, tls);
 		NettyServerConnectionFactory factory = new NettyServerConnectionFactory(settings, connections, this.eventLoops);
 		Listener listener = new Listener(settings, factory, connections, new CompletableFuture<>());

@@ -94,8 +94,9 @@ public record TcpProperties(
 	 * instance's name, the listener's and the client's address
 	 * @param ack the acknowledgement text, sent in UTF-8
 	 * @param logLevel the level at which each message is logged ({@code off} for none)
-	 * @param logRate the most messages logged per second, the others counted in one line
-	 * (0 for no limit)
+	 * @param logRate the most messages logged per second, the others counted in one line;
+	 * also the most warnings a second that clients cause (refused connections, rejected
+	 * frames, failed TLS handshakes) (0 for no limit)
 	 * @param backlog the listen backlog
 	 * @param tcpNoDelay disables Nagle's algorithm so small replies leave at once
 	 * @param keepAlive TCP keep-alive probes find peers that vanished

@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.wireport.io.ListenerBindException;
+import dev.wireport.payload.MessageLog;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -22,6 +23,7 @@ import io.netty.channel.socket.DatagramPacket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.logging.LogLevel;
 import org.springframework.integration.endpoint.MessageProducerSupport;
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.messaging.support.GenericMessage;
@@ -90,6 +92,13 @@ final class NettyDatagramReceiver extends MessageProducerSupport {
 
 	private final UdpListenerMetrics metrics;
 
+	/**
+	 * Warnings a sender causes (a datagram too long, a reply that cannot be sent to it):
+	 * a flood of them is limited to the listener's log-rate and written off the event
+	 * loop; the meters count every one.
+	 */
+	private final MessageLog warnings;
+
 	/** The handler threads, or {@code null} for {@code handler-threads: 0}. */
 	private final ThreadPoolExecutor handlers;
 
@@ -107,6 +116,8 @@ final class NettyDatagramReceiver extends MessageProducerSupport {
 	NettyDatagramReceiver(UdpListenerSettings settings, Bootstrap bootstrap, UdpListenerMetrics metrics) {
 		this.settings = settings;
 		this.metrics = metrics;
+		this.warnings = new MessageLog(logger, LogLevel.WARN, settings.logRate(),
+				"listener=" + settings.name() + " warnings");
 		this.handlers = settings.handlesOnReceivingThread() ? null : handlerThreads(settings, metrics);
 		ChannelFuture bound = bootstrap.option(ChannelOption.SO_RCVBUF, SOCKET_RECEIVE_BUFFER)
 			.option(ChannelOption.SO_SNDBUF, SOCKET_SEND_BUFFER)
@@ -241,7 +252,8 @@ final class NettyDatagramReceiver extends MessageProducerSupport {
 			UdpListenerSettings settings = NettyDatagramReceiver.this.settings;
 			if (content.readableBytes() > settings.maxDatagramSize()) {
 				NettyDatagramReceiver.this.metrics.truncated.increment();
-				logger.warn("listener={} remote={} datagram longer than the maximum of {} bytes: truncated, dropped",
+				NettyDatagramReceiver.this.warnings.logIfAdmitted(
+						"listener={} remote={} datagram longer than the maximum of {} bytes: truncated, dropped",
 						settings.name(), sender, settings.maxDatagramSize());
 				return;
 			}
@@ -260,8 +272,8 @@ final class NettyDatagramReceiver extends MessageProducerSupport {
 
 		@Override
 		public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-			logger.warn("listener={} receive or reply failed: {}", NettyDatagramReceiver.this.settings.name(),
-					cause.toString());
+			NettyDatagramReceiver.this.warnings.logIfAdmitted("listener={} receive or reply failed: {}",
+					NettyDatagramReceiver.this.settings.name(), cause.toString());
 		}
 
 	}

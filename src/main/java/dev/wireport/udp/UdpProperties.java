@@ -81,8 +81,9 @@ public record UdpProperties(Map<@Pattern(regexp = NamedListeners.NAME,
 	 * @param replyRate replies per second allowed to one source address
 	 * @param replyBurst replies one source address may get at once
 	 * @param logLevel the level of the per-datagram log line ({@code off} for none)
-	 * @param logRate the most datagrams logged per second, the others counted in one line
-	 * (0 for no limit)
+	 * @param logRate the most datagrams logged per second, the others counted in one
+	 * line; also the most warnings a second that senders cause (datagrams too long,
+	 * replies that cannot be sent) (0 for no limit)
 	 * @param queueCapacity datagrams waiting for a handler thread when
 	 * {@code handler-threads} is above 0; beyond it they are dropped and counted
 	 * @param handlerThreads threads that log and answer datagrams instead of the event

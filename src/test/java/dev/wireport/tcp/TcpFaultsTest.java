@@ -40,7 +40,9 @@ import static org.awaitility.Awaitility.await;
 				"wireport.tcp.listeners.guarded.reply=echo", "wireport.tcp.listeners.guarded.frame-timeout=500ms",
 				"wireport.tcp.listeners.guarded.idle-timeout=10s", "wireport.tcp.listeners.guarded.write-timeout=1s",
 				"wireport.tcp.listeners.chatty.port=0", "wireport.tcp.listeners.chatty.framing=lf",
-				"wireport.tcp.listeners.chatty.log-rate=0" })
+				"wireport.tcp.listeners.chatty.log-rate=0", "wireport.tcp.listeners.crowded.port=0",
+				"wireport.tcp.listeners.crowded.framing=lf", "wireport.tcp.listeners.crowded.max-connections=1",
+				"wireport.tcp.listeners.crowded.log-rate=0" })
 class TcpFaultsTest {
 
 	private static final FrameCodec LF = Framing.LF.codec(1024);
@@ -183,6 +185,30 @@ class TcpFaultsTest {
 
 			byte[] acks = (TcpProperties.SEED_ACK + "\n").repeat(messages).getBytes(StandardCharsets.UTF_8);
 			assertThat(client.readExactly(acks.length)).isEqualTo(acks);
+		}
+	}
+
+	/**
+	 * The warnings clients cause go the same way as the message lines: with the output
+	 * stuck, refused connections still get their error at once, and the connection served
+	 * on the same event loops still gets its replies.
+	 */
+	@Test
+	void aLogOutputThatStopsTakingLinesStallsNoRefusal() throws IOException {
+		try (StuckOutput stuck = StuckOutput.attachTo(LoggerFactory.getLogger(ListenerConnections.class));
+				WireClient held = new WireClient(this.listeners.port("crowded"))) {
+			held.write("first\n");
+			assertThat(held.receive(LF)).asString().isEqualTo(TcpProperties.SEED_ACK);
+			// Every refusal is logged (log-rate 0): the first of them would hold the
+			// event
+			// loop for good if it waited for the output.
+			for (int i = 0; i < 10; i++) {
+				try (WireClient refused = new WireClient(this.listeners.port("crowded"))) {
+					assertThat(refused.readToEnd()).asString().isEqualTo("ERROR too many connections\n");
+				}
+				held.write("still\n");
+				assertThat(held.receive(LF)).asString().isEqualTo(TcpProperties.SEED_ACK);
+			}
 		}
 	}
 

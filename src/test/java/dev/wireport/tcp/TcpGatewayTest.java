@@ -12,17 +12,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.wireport.framing.FrameCodec;
 import dev.wireport.framing.Framing;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -34,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  * default listeners, all on ephemeral ports.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@ExtendWith(OutputCaptureExtension.class)
 class TcpGatewayTest {
 
 	private static final String ACK = "server接收消息成功";
@@ -61,6 +67,9 @@ class TcpGatewayTest {
 		}
 		listener(registry, "limited", "lf", "ack");
 		registry.add("wireport.tcp.listeners.limited.max-connections", () -> 2);
+		listener(registry, "crowded", "lf", "ack");
+		registry.add("wireport.tcp.listeners.crowded.max-connections", () -> 1);
+		registry.add("wireport.tcp.listeners.crowded.log-rate", () -> 2);
 		listener(registry, "large", "length-header-4", "echo");
 		registry.add("wireport.tcp.listeners.large.max-frame-size", () -> LARGE_MAX_FRAME + "B");
 		listener(registry, "idle", "lf", "ack");
@@ -395,6 +404,49 @@ class TcpGatewayTest {
 		assertThat(this.registry.get("wireport.tcp.connections.refused").tag("listener", "limited").counter().count()
 				- refusedBefore)
 			.isEqualTo(1);
+	}
+
+	@Test
+	void aStormOfRefusalsIsCountedWholeAndLoggedWithinTheLogRate(CapturedOutput output) throws IOException {
+		double refusedBefore = refused("crowded");
+		try (WireClient held = new WireClient(port("crowded"))) {
+			held.write("hi\n");
+			assertThat(held.receive(Framing.LF.codec(ECHO_MAX_FRAME))).asString(StandardCharsets.UTF_8).isEqualTo(ACK);
+			for (int i = 0; i < 20; i++) {
+				refuseOne("crowded");
+			}
+			assertThat(refused("crowded") - refusedBefore).isEqualTo(20);
+			// Refusals past the limit are counted in the line the next second's first
+			// refusal brings: one more refusal per poll until that line is there.
+			Pattern notLogged = Pattern.compile("listener=crowded warnings: (\\d+) not logged \\(log-rate 2 lines");
+			await().atMost(Duration.ofSeconds(10))
+				.pollInterval(Duration.ofMillis(200))
+				.until(() -> refuseOne("crowded") && notLogged.matcher(output.getOut()).find());
+			double refused = refused("crowded") - refusedBefore;
+			long logged = Pattern.compile("listener=crowded remote=\\S+ refused: limit of 1 connections reached")
+				.matcher(output.getOut())
+				.results()
+				.count();
+			Matcher summaries = notLogged.matcher(output.getOut());
+			long counted = 0;
+			while (summaries.find()) {
+				counted += Long.parseLong(summaries.group(1));
+			}
+			assertThat(logged).isPositive().isLessThan(20);
+			assertThat(counted).isPositive();
+			assertThat(logged + counted).isLessThanOrEqualTo((long) refused);
+		}
+	}
+
+	private double refused(String listener) {
+		return this.registry.get("wireport.tcp.connections.refused").tag("listener", listener).counter().count();
+	}
+
+	private boolean refuseOne(String listener) throws IOException {
+		try (WireClient client = new WireClient(port(listener))) {
+			assertThat(client.readToEnd()).asString().isEqualTo("ERROR too many connections\n");
+		}
+		return true;
 	}
 
 }

@@ -17,12 +17,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.wireport.payload.StuckOutput;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
@@ -30,6 +32,8 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,13 +47,15 @@ import static org.awaitility.Awaitility.await;
 				"wireport.udp.listeners.seed.reply-burst=1000000", "wireport.udp.listeners.seed.log-level=off",
 				"wireport.udp.listeners.echo.port=0", "wireport.udp.listeners.echo.reply=echo",
 				"wireport.udp.listeners.small.port=0", "wireport.udp.listeners.small.max-datagram-size=100B",
-				"wireport.udp.listeners.limited.port=0", "wireport.udp.listeners.limited.reply-rate=0.01",
-				"wireport.udp.listeners.limited.reply-burst=5", "wireport.udp.listeners.queued.port=0",
-				"wireport.udp.listeners.queued.handler-threads=2", "wireport.udp.listeners.queued.reply-rate=1000000",
-				"wireport.udp.listeners.queued.reply-burst=1000000", "wireport.udp.listeners.queued.log-level=off",
-				"wireport.udp.listeners.chatty.port=0", "wireport.udp.listeners.chatty.log-rate=0",
-				"wireport.udp.listeners.chatty.reply-rate=1000000",
+				"wireport.udp.listeners.tiny.port=0", "wireport.udp.listeners.tiny.max-datagram-size=100B",
+				"wireport.udp.listeners.tiny.log-rate=2", "wireport.udp.listeners.limited.port=0",
+				"wireport.udp.listeners.limited.reply-rate=0.01", "wireport.udp.listeners.limited.reply-burst=5",
+				"wireport.udp.listeners.queued.port=0", "wireport.udp.listeners.queued.handler-threads=2",
+				"wireport.udp.listeners.queued.reply-rate=1000000", "wireport.udp.listeners.queued.reply-burst=1000000",
+				"wireport.udp.listeners.queued.log-level=off", "wireport.udp.listeners.chatty.port=0",
+				"wireport.udp.listeners.chatty.log-rate=0", "wireport.udp.listeners.chatty.reply-rate=1000000",
 				"wireport.udp.listeners.chatty.reply-burst=1000000" })
+@ExtendWith(OutputCaptureExtension.class)
 class UdpGatewayTest {
 
 	private static final Logger logger = LoggerFactory.getLogger(UdpGatewayTest.class);
@@ -163,6 +169,32 @@ class UdpGatewayTest {
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> count("wireport.udp.datagrams.truncated", "small") - truncatedBefore == 1);
 		assertThat(count("wireport.udp.datagrams.received", "small") - receivedBefore).isEqualTo(1);
+	}
+
+	@Test
+	void aFloodOfOversizedDatagramsIsCountedWholeAndLoggedWithinTheLogRate(CapturedOutput output) throws IOException {
+		double truncatedBefore = count("wireport.udp.datagrams.truncated", "tiny");
+		try (DatagramSocket client = client(null)) {
+			client.connect(address("tiny"));
+			for (int i = 0; i < 50; i++) {
+				client.send(new DatagramPacket(new byte[101], 101));
+			}
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> count("wireport.udp.datagrams.truncated", "tiny") - truncatedBefore == 50);
+			// Those past the limit are counted in the line the next second's first
+			// warning
+			// brings: one more oversized datagram per poll until that line is there.
+			Pattern notLogged = Pattern.compile("listener=tiny warnings: \\d+ not logged \\(log-rate 2 lines");
+			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+				client.send(new DatagramPacket(new byte[101], 101));
+				return notLogged.matcher(output.getOut()).find();
+			});
+		}
+		long logged = Pattern.compile("listener=tiny remote=\\S+ datagram longer than the maximum of 100 bytes")
+			.matcher(output.getOut())
+			.results()
+			.count();
+		assertThat(logged).isPositive().isLessThan(50);
 	}
 
 	@Test
