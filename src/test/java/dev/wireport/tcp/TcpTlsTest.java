@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
@@ -37,6 +38,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -70,6 +72,8 @@ class TcpTlsTest {
 
 	private static Path reloading;
 
+	private static Path mounted;
+
 	@Autowired
 	private TcpListeners listeners;
 
@@ -92,6 +96,32 @@ class TcpTlsTest {
 		TestPki.Issued first = ca.issue("first", "wireport first server", "localhost", "127.0.0.1");
 		Files.copy(first.certificate(), reloading.resolve("tls.crt"));
 		Files.copy(first.key(), reloading.resolve("tls.key"));
+		// A bundle read from a directory laid out as the kubelet mounts a Secret: each
+		// file a symlink through ..data to a directory of one version, which every update
+		// of the Secret replaces.
+		mounted = Files.createDirectories(directory.resolve("mounted"));
+		mountSecret(ca.issue("mounted-1", "wireport mounted server 1", "localhost", "127.0.0.1"));
+		for (String file : List.of("tls.crt", "tls.key")) {
+			Files.createSymbolicLink(mounted.resolve(file), Path.of("..data", file));
+		}
+	}
+
+	/**
+	 * Updates the mounted Secret as the kubelet does: the new version's files in a
+	 * directory of their own, then a new ..data link renamed over the old one in one
+	 * step, then the old version removed.
+	 */
+	private static void mountSecret(TestPki.Issued issued) throws IOException {
+		Path data = mounted.resolve("..data");
+		Path previous = Files.isSymbolicLink(data) ? mounted.resolve(Files.readSymbolicLink(data)) : null;
+		Path version = Files.createDirectory(mounted.resolve("..version-" + System.nanoTime()));
+		Files.copy(issued.certificate(), version.resolve("tls.crt"));
+		Files.copy(issued.key(), version.resolve("tls.key"));
+		Path link = Files.createSymbolicLink(mounted.resolve("..data_tmp"), version.getFileName());
+		Files.move(link, data, StandardCopyOption.ATOMIC_MOVE);
+		if (previous != null) {
+			FileSystemUtils.deleteRecursively(previous);
+		}
 	}
 
 	@DynamicPropertySource
@@ -106,6 +136,11 @@ class TcpTlsTest {
 		registry.add("spring.ssl.bundle.pem.reloading.keystore.private-key",
 				() -> reloading.resolve("tls.key").toUri().toString());
 		registry.add("spring.ssl.bundle.pem.reloading.reload-on-update", () -> true);
+		registry.add("spring.ssl.bundle.pem.mounted.keystore.certificate",
+				() -> mounted.resolve("tls.crt").toUri().toString());
+		registry.add("spring.ssl.bundle.pem.mounted.keystore.private-key",
+				() -> mounted.resolve("tls.key").toUri().toString());
+		registry.add("spring.ssl.bundle.pem.mounted.reload-on-update", () -> true);
 		registry.add("spring.ssl.bundle.watch.file.quiet-period", () -> "100ms");
 		listener(registry, "tls", "server");
 		listener(registry, "need", "server");
@@ -117,6 +152,7 @@ class TcpTlsTest {
 		listener(registry, "expired", "expired");
 		listener(registry, "elsewhere", "elsewhere");
 		listener(registry, "reloading", "reloading");
+		listener(registry, "mounted", "mounted");
 		listener(registry, "proxied", "server");
 		registry.add("wireport.tcp.listeners.proxied.proxy-protocol", () -> "required");
 	}
@@ -282,6 +318,19 @@ class TcpTlsTest {
 				.until(() -> serverSubject("reloading", trusting).equals("CN=wireport second server"));
 			// The connection opened before goes on with what it had.
 			assertThat(exchange(before, "after")).isEqualTo(ACK);
+		}
+	}
+
+	@Test
+	void aBundleFromAMountedSecretFollowsEveryUpdate() throws Exception {
+		SSLContext trusting = TestPki.clientContext(ca.certificate(), null);
+		assertThat(serverSubject("mounted", trusting)).isEqualTo("CN=wireport mounted server 1");
+		// Twice: a watcher that followed the first version's directory would see only
+		// the first update.
+		for (int update = 2; update <= 3; update++) {
+			String subject = "CN=wireport mounted server " + update;
+			mountSecret(ca.issue("mounted-" + update, subject.substring(3), "localhost", "127.0.0.1"));
+			await().atMost(Duration.ofSeconds(20)).until(() -> serverSubject("mounted", trusting).equals(subject));
 		}
 	}
 
