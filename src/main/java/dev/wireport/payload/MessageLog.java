@@ -15,7 +15,9 @@ import org.springframework.boot.logging.LogLevel;
 
 /**
  * The per-message log line of one listener: its level, a limit on lines per second, and a
- * writer thread so that logging never holds the thread that handles the message.
+ * writer thread so that logging never holds the thread that handles the message. The
+ * warnings a listener's clients can cause at will (refused connections, rejected frames)
+ * go through one of their own, for the same reasons.
  * <p>
  * The seed prints every message, which is what a user trying wireport wants to see; a
  * client flooding a listener would make that log the service's main cost (a console line
