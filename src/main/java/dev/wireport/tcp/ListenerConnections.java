@@ -47,21 +47,31 @@ class ListenerConnections {
 	private final MessageLog tlsLog;
 
 	/**
-	 * Warnings a client causes (a refused connection, a rejected frame): a storm of them
-	 * is limited to the listener's log-rate and written off the event loop, like the
-	 * per-message lines, so that it costs the other connections nothing. The meters count
-	 * every one.
+	 * Warnings a client causes (a refused connection, a rejected frame, a failed TLS
+	 * handshake): a storm of them is limited to the listener's log-rate and written off
+	 * the event loop, like the per-message lines, so that it costs the other connections
+	 * nothing. The meters count every one.
 	 */
 	private final MessageLog warnings;
 
-	ListenerConnections(TcpListenerSettings settings, MeterRegistry registry, @Nullable ListenerTls tls) {
+	ListenerConnections(TcpListenerSettings settings, MeterRegistry registry, MessageLog warnings,
+			@Nullable ListenerTls tls) {
 		this.settings = settings;
 		this.metrics = new TcpListenerMetrics(settings.name(), this.active, this.paused, registry);
+		this.warnings = warnings;
 		this.tls = tls;
 		this.tlsLog = new MessageLog(logger, settings.logLevel(), settings.logRate(),
 				"listener=" + settings.name() + " TLS connections");
-		this.warnings = new MessageLog(logger, LogLevel.WARN, settings.logRate(),
-				"listener=" + settings.name() + " warnings");
+	}
+
+	/**
+	 * The log of the warnings a listener's clients cause, shared by its connections and
+	 * its TLS handshakes: one limit per listener.
+	 * @param settings the listener's settings
+	 * @return its warnings log
+	 */
+	static MessageLog warnings(TcpListenerSettings settings) {
+		return new MessageLog(logger, LogLevel.WARN, settings.logRate(), "listener=" + settings.name() + " warnings");
 	}
 
 	@Nullable ListenerTls tls() {

@@ -40,7 +40,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
@@ -90,10 +89,7 @@ final class ListenerTls {
 
 	private volatile SslContext context;
 
-	/**
-	 * Failed handshakes, which any client can cause at will: limited to the listener's
-	 * log-rate and written off the event loop; the meters count every one.
-	 */
+	/** The listener's warnings log: failed handshakes, which any client can cause. */
 	private final MessageLog failures;
 
 	/**
@@ -102,9 +98,10 @@ final class ListenerTls {
 	 * @throws InvalidConfigurationPropertyValueException if the bundle does not exist or
 	 * cannot serve TLS
 	 */
-	ListenerTls(String listener, TcpProperties.Ssl ssl, int logRate, SslBundles bundles, MeterRegistry registry) {
+	ListenerTls(String listener, TcpProperties.Ssl ssl, MessageLog warnings, SslBundles bundles,
+			MeterRegistry registry) {
 		this.listener = listener;
-		this.failures = new MessageLog(logger, LogLevel.WARN, logRate, "listener=" + listener + " TLS handshakes");
+		this.failures = warnings;
 		this.ssl = ssl;
 		this.registry = registry;
 		SslBundle bundle;

@@ -13,6 +13,7 @@ import dev.wireport.io.EventLoops;
 import dev.wireport.io.ListenerBindException;
 import dev.wireport.listener.ListenerGroup;
 import dev.wireport.payload.Instance;
+import dev.wireport.payload.MessageLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,10 +88,10 @@ public class TcpListeners extends ListenerGroup<TcpListeners.Listener> {
 	 * Builds a listener's connection factory, and records the listener.
 	 */
 	private Listener prepare(TcpListenerSettings settings) {
+		MessageLog warnings = ListenerConnections.warnings(settings);
 		ListenerTls tls = (settings.ssl() != null)
-				? new ListenerTls(settings.name(), settings.ssl(), settings.logRate(), this.sslBundles, this.registry)
-				: null;
-		ListenerConnections connections = new ListenerConnections(settings, this.registry, tls);
+				? new ListenerTls(settings.name(), settings.ssl(), warnings, this.sslBundles, this.registry) : null;
+		ListenerConnections connections = new ListenerConnections(settings, this.registry, warnings, tls);
 		NettyServerConnectionFactory factory = new NettyServerConnectionFactory(settings, connections, this.eventLoops);
 		Listener listener = new Listener(settings, factory, connections, new CompletableFuture<>());
 		started(settings.name(), listener);
