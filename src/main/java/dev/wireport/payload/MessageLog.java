@@ -22,9 +22,10 @@ import org.springframework.boot.logging.LogLevel;
  * The seed prints every message, which is what a user trying wireport wants to see; a
  * client flooding a listener would make that log the service's main cost (a console line
  * takes longer than answering the message), so beyond the limit messages are only
- * counted, and the count is logged once the next second begins. Past the limit, deciding
- * costs a clock read, an atomic read and a striped counter's increment; the logger's
- * level is asked only for the lines the limit lets through.
+ * counted, and the count is logged once the next second begins (by the next message, or
+ * by the writer thread if none comes). Past the limit, deciding costs a clock read, an
+ * atomic read and a striped counter's increment; the logger's level is asked only for the
+ * lines the limit lets through.
  * <p>
  * The lines let through are queued for one writer thread shared by every listener
  * ({@link MessageLogWriter}, started and stopped with the application). A console or pipe
@@ -69,6 +70,7 @@ public final class MessageLog {
 		this.level = slf4jLevel(level);
 		this.linesPerSecond = linesPerSecond;
 		this.subject = subject;
+		MessageLogWriter.register(this);
 	}
 
 	/**
@@ -90,12 +92,7 @@ public final class MessageLog {
 		if (this.level == null) {
 			return false;
 		}
-		long now = receivedAt / SECOND;
-		long current = this.second.get();
-		if (now != current && this.second.compareAndSet(current, now)) {
-			this.lines.set(0);
-			reportNotLogged();
-		}
+		secondsPassed(receivedAt);
 		if (this.linesPerSecond == 0) {
 			return this.logger.isEnabledForLevel(this.level);
 		}
@@ -131,6 +128,22 @@ public final class MessageLog {
 	public void logIfAdmitted(String format, Object... arguments) {
 		if (admit()) {
 			log(format, arguments);
+		}
+	}
+
+	/**
+	 * Starts a new second if the time is past the current one, and logs the count of the
+	 * lines not logged in the second that ended. Called with each message, and by the
+	 * writer thread once a second, so that the count of a flood's last second is logged
+	 * even when nothing follows it.
+	 * @param now the time, in milliseconds since the epoch
+	 */
+	void secondsPassed(long now) {
+		long second = now / SECOND;
+		long current = this.second.get();
+		if (second != current && this.second.compareAndSet(current, second)) {
+			this.lines.set(0);
+			reportNotLogged();
 		}
 	}
 

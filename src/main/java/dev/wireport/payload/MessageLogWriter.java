@@ -1,6 +1,11 @@
 package dev.wireport.payload;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -16,7 +21,9 @@ import org.springframework.stereotype.Component;
  * The thread that writes every {@link MessageLog}'s lines, started and stopped with the
  * application: it starts before anything that logs messages (the lowest phase) and stops
  * after all of them (the TCP and UDP listeners, the web server), writing the lines still
- * queued before it ends, so the lines of the last messages answered are not lost.
+ * queued before it ends, so the lines of the last messages answered are not lost. Once a
+ * second it also has every log count the lines it did not log in a second that ended, so
+ * that the count of a flood's last second is logged when nothing follows the flood.
  * <p>
  * The queue is shared by the whole process, as a logging system's output is: listeners
  * create their {@link MessageLog} themselves, without a reference to this bean. One
@@ -39,6 +46,16 @@ public final class MessageLogWriter implements SmartLifecycle {
 
 	private static final BlockingQueue<Runnable> queue = new ArrayBlockingQueue<>(QUEUED_LINES);
 
+	/** How often the writer has every log count what a second that ended did not log. */
+	private static final long SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	/**
+	 * Every log in the process, held weakly: the logs of a stopped application context go
+	 * with it.
+	 */
+	private static final Set<MessageLog> logs = Collections
+		.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
 	/** Guards {@link #thread} and {@link #users}. */
 	private static final Object lock = new Object();
 
@@ -55,6 +72,24 @@ public final class MessageLogWriter implements SmartLifecycle {
 	 */
 	static boolean offer(Runnable line) {
 		return queue.offer(line);
+	}
+
+	/**
+	 * Has the writer thread count, once a second, what the log did not log in a second
+	 * that ended.
+	 * @param log a new log
+	 */
+	static void register(MessageLog log) {
+		logs.add(log);
+	}
+
+	private static void secondsPassed() {
+		long now = System.currentTimeMillis();
+		List<MessageLog> registered;
+		synchronized (logs) {
+			registered = new ArrayList<>(logs);
+		}
+		registered.forEach((log) -> log.secondsPassed(now));
 	}
 
 	@Override
@@ -153,20 +188,35 @@ public final class MessageLogWriter implements SmartLifecycle {
 		@Override
 		public void run() {
 			try {
-				for (Runnable line = queue.take(); line != this.end; line = queue.take()) {
-					try {
-						line.run();
+				long nextSecond = System.nanoTime() + SECOND_NANOS;
+				for (;;) {
+					Runnable line = queue.poll(Math.max(0, nextSecond - System.nanoTime()), TimeUnit.NANOSECONDS);
+					if (line == this.end) {
+						return;
 					}
-					catch (RuntimeException ex) {
-						// One bad line (an argument whose toString fails) must not end
-						// every listener's log.
-						logger.warn("A message's log line was not written", ex);
+					if (line != null) {
+						write(line);
+					}
+					if (System.nanoTime() - nextSecond >= 0) {
+						secondsPassed();
+						nextSecond = System.nanoTime() + SECOND_NANOS;
 					}
 				}
 			}
 			catch (InterruptedException ex) {
 				// Stopping gave up waiting for the output; the lines left are lost.
 				Thread.currentThread().interrupt();
+			}
+		}
+
+		private static void write(Runnable line) {
+			try {
+				line.run();
+			}
+			catch (RuntimeException ex) {
+				// One bad line (an argument whose toString fails) must not end every
+				// listener's log.
+				logger.warn("A message's log line was not written", ex);
 			}
 		}
 

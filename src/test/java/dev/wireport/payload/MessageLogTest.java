@@ -68,6 +68,18 @@ class MessageLogTest {
 	}
 
 	@Test
+	void theCountOfAFloodsLastSecondIsLoggedWithoutAnotherMessage() {
+		MessageLog log = new MessageLog(this.logger, LogLevel.INFO, 2, "listener=t warnings");
+		long refused = IntStream.range(0, 1000).filter((i) -> !log.admit()).count();
+
+		// Nothing more is asked of the log: the writer thread logs the count of every
+		// second that ended (one, or two if the burst spanned them).
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> LogLines.counted(String.join("\n", lines()), "listener=t warnings") == refused);
+		assertThat(refused).isPositive();
+	}
+
+	@Test
 	void linesAreWrittenByTheWriterThreadInOrderAndFlushWaitsForThem() throws InterruptedException {
 		MessageLog log = new MessageLog(this.logger, LogLevel.INFO, 0, "x");
 		IntStream.range(0, 100).forEach((i) -> log.log("line {}", i));
