@@ -48,10 +48,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-wait_port() { # port: bounded wait until something listens
-  for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done
-  echo "nothing listens on $1" >&2; return 1
-}
+. "$root/bench/lib.sh"
 
 # wireport: both framings on their own listeners, per-message logging at its defaults
 # (info, at most 100 lines per second per listener), the UDP reply limit raised (every
@@ -79,12 +76,7 @@ wp=$!; pids+=("$wp")
 # shellcheck disable=SC2086
 $java -cp "$tools/netty-ref/target/netty-ref-1.jar:$tools/netty-ref/target/lib/*" ref.NettyAckServer 29200 \
   >"$out/netty-ref.log" 2>&1 & netty=$!; pids+=("$netty")
-# Something else on these ports would be measured instead: wireport must be the one up.
-for _ in $(seq 1 300); do
-  kill -0 "$wp" 2>/dev/null || { echo "wireport did not start: see $out/wireport.log" >&2; exit 1; }
-  grep -q "Started WireportApplication" "$out/wireport.log" && break
-  sleep 0.2
-done
+wait_started "$wp" "$out/wireport.log"
 for p in 18080 19000 19004 29000 29004 28080 29200 19443 29443; do wait_port "$p"; done
 
 export M_RR1=${M_RR1:-60000} M_RR16=${M_RR16:-15000} M_RR256=${M_RR256:-1000} M_PIPE=${M_PIPE:-150000}

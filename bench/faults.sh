@@ -48,10 +48,7 @@ ip link set wpfaults0 up
 ip -n "$ns" addr add 10.231.0.2/30 dev wpfaults1
 ip -n "$ns" link set wpfaults1 up
 
-wait_port() { # port: bounded wait until something listens
-  for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done
-  echo "nothing listens on $1" >&2; return 1
-}
+. "$root/bench/lib.sh"
 
 $java -Xmx512m -jar "$jar" --server.port=18400 --management.server.port=18401 \
   --wireport.tcp.listeners.seed.enabled=false --wireport.tcp.listeners.framed.enabled=false \

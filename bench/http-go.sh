@@ -23,10 +23,7 @@ tools=$("$root/bench/shared-tools.sh" "$out")
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_port() { # port: bounded wait until something listens
-  for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done
-  echo "nothing listens on $1" >&2; return 1
-}
+. "$root/bench/lib.sh"
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -39,12 +36,7 @@ log="$out/$label.log"
   "$@" >"$log" 2>&1 &
 wp=$!; pids+=("$wp")
 "$tools/bin/ref-httpserver" -addr "127.0.0.1:$gport" 2>/dev/null & go=$!; pids+=("$go")
-# Something else on the port would be measured instead: wireport must be the one up.
-for _ in $(seq 1 300); do
-  kill -0 "$wp" 2>/dev/null || { echo "wireport did not start: see $log" >&2; exit 1; }
-  grep -q "Started WireportApplication" "$log" && break
-  sleep 0.2
-done
+wait_started "$wp" "$log"
 wait_port "$wport" && wait_port "$gport"
 
 for _ in 1 2 3; do "$tools/httpbench.py" warmup "http://127.0.0.1:$wport/go" "$wp" >/dev/null 2>&1; done

@@ -31,11 +31,8 @@ ulimit -n "$(ulimit -Hn)"
   --wireport.udp.listeners.seed.port=18293 >"$out/$label.log" 2>&1 &
 wp=$!
 trap 'kill "$wp" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do
-  kill -0 "$wp" 2>/dev/null || { echo "wireport did not start: see $out/$label.log" >&2; exit 1; }
-  grep -q "Started WireportApplication" "$out/$label.log" && break
-  sleep 0.2
-done
+. "$root/bench/lib.sh"
+wait_started "$wp" "$out/$label.log"
 rss() { awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$wp/status"; }
 idle=$(rss)
 "$load" -mode tcp -addr 127.0.0.1:19000 -framing lf -size 64 -c 16 -m 300000 -window 32 -maxtime 60s >/dev/null 2>&1

@@ -27,11 +27,8 @@ $java -Xmx512m ${JAVA_OPTS:-} -jar "$jar" --server.port=0 --management.server.po
   >"$out/wireport.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do
-  kill -0 $server 2>/dev/null || { echo "wireport did not start: see $out/wireport.log" >&2; exit 1; }
-  grep -q "Started WireportApplication" "$out/wireport.log" && break
-  sleep 0.2
-done
+. "$root/bench/lib.sh"
+wait_started "$server" "$out/wireport.log"
 
 bench() { # case rep args...: one bounded run, its figures appended to runs.tsv
   local name=$1 rep=$2; shift 2

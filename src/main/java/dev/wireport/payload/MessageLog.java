@@ -74,6 +74,19 @@ public final class MessageLog {
 	}
 
 	/**
+	 * The log of the warnings a listener's clients can cause at will (refused
+	 * connections, rejected frames): at {@code warn}, at most the listener's log-rate
+	 * lines a second, the rest counted in {@code listener=<name> warnings: … not logged}.
+	 * @param logger where the lines go
+	 * @param listener the listener's name
+	 * @param linesPerSecond the listener's log-rate, 0 for no limit
+	 * @return the log
+	 */
+	public static MessageLog warnings(Logger logger, String listener, int linesPerSecond) {
+		return new MessageLog(logger, LogLevel.WARN, linesPerSecond, "listener=" + listener + " warnings");
+	}
+
+	/**
 	 * Whether the current message gets its line. Call once per message.
 	 * @return {@code true} to log it through {@link #log(String, Object...)}
 	 */

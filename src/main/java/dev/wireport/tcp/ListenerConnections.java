@@ -17,8 +17,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.logging.LogLevel;
-
 /**
  * The open connections of one listener: enforces the connection limit, counts what ends
  * them, and drains them at shutdown.
@@ -71,7 +69,7 @@ class ListenerConnections {
 	 * @return its warnings log
 	 */
 	static MessageLog warnings(TcpListenerSettings settings) {
-		return new MessageLog(logger, LogLevel.WARN, settings.logRate(), "listener=" + settings.name() + " warnings");
+		return MessageLog.warnings(logger, settings.name(), settings.logRate());
 	}
 
 	@Nullable ListenerTls tls() {

@@ -23,7 +23,6 @@ import io.netty.channel.socket.DatagramPacket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.logging.LogLevel;
 import org.springframework.integration.endpoint.MessageProducerSupport;
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.messaging.support.GenericMessage;
@@ -116,8 +115,7 @@ final class NettyDatagramReceiver extends MessageProducerSupport {
 	NettyDatagramReceiver(UdpListenerSettings settings, Bootstrap bootstrap, UdpListenerMetrics metrics) {
 		this.settings = settings;
 		this.metrics = metrics;
-		this.warnings = new MessageLog(logger, LogLevel.WARN, settings.logRate(),
-				"listener=" + settings.name() + " warnings");
+		this.warnings = MessageLog.warnings(logger, settings.name(), settings.logRate());
 		this.handlers = settings.handlesOnReceivingThread() ? null : handlerThreads(settings, metrics);
 		ChannelFuture bound = bootstrap.option(ChannelOption.SO_RCVBUF, SOCKET_RECEIVE_BUFFER)
 			.option(ChannelOption.SO_SNDBUF, SOCKET_SEND_BUFFER)
