@@ -21,6 +21,7 @@
 # CPU time per message, the steadiest figure on a shared machine).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/lib.sh"
 [ $# -ge 1 ] || { sed -n '2,21p' "$0" >&2; exit 2; }
 reps=${REPS:-3}
 cases=${CASES:-pipe16 pipe4x512 fair rr16}
@@ -98,12 +99,17 @@ run() { # name case label-rep
   esac
 }
 
-# The JIT compiles the hot paths first: one unrecorded pipelined pass on each.
+# The JIT compiles the hot paths first: pipelined passes on each build until its rate
+# stops rising (bench/lib.sh), and UDP passes when UDP cases run; the passes go to
+# warmup.jsonl.
+: >"$out/warmup.jsonl"
 for name in "${names[@]}"; do
-  "$load" -mode tcp -addr "127.0.0.1:${port[$name]}" -framing lf -size 64 -c 16 -m 100000 -window 32 \
-    -maxtime 60s >/dev/null 2>&1 || true
-  "$load" -mode tcp -addr "127.0.0.1:${port[$name]}" -framing lf -size 64 -c 4 -m 300000 -window 512 \
-    -maxtime 60s >/dev/null 2>&1 || true
+  warm_until_steady "$out/warmup.jsonl" "$load" -mode tcp -addr "127.0.0.1:${port[$name]}" -framing lf -size 64 \
+    -c 4 -m 300000 -window 512 -label "$name|pipe4x512|warmup" -maxtime 60s
+  if [[ " $cases " == *" udp"* ]]; then
+    warm_until_steady "$out/warmup.jsonl" "$load" -mode udp -addr "127.0.0.1:$((${port[$name]} + 3))" -size 64 \
+      -c 16 -m 20000 -label "$name|udp16|warmup" -maxtime 60s
+  fi
 done
 for rep in $(seq 1 "$reps"); do
   for name in "${names[@]}"; do

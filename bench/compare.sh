@@ -11,7 +11,7 @@
 #
 #   bench/compare.sh [OUT_DIR]        env: REPS (3), JAVA (java), JAVA_OPTS, SKIP_HOLD=1, TOOLS,
 #                                          WIREPORT_ARGS (more wireport arguments),
-#                                          ONLY=tls (the TLS cases alone)
+#                                          ONLY=tls or ONLY=udp (those cases alone)
 #
 # TLS: request/reply with 16 connections and pipelined 16 x 32 over TLS (a self-signed
 # certificate made with openssl), wireport against a copy of the Go reference server
@@ -98,31 +98,69 @@ fair() { # label addr pid: one request/reply client while 4 connections pipeline
 udp() { # label addr pid senders messages
   bin/load -mode udp -addr "$2" -c "$4" -m "$5" -size 64 -pid "$3" -label "$1" -maxtime 60s >>"$results"
 }
+udp_cases() { # rep: request/reply with 1 and 16 senders, wireport then Go
+  local c
+  for c in 1 16; do
+    udp "wireport|udp-rr$c|pin=none|rep=$rep" 127.0.0.1:18090 "$wp" "$c" 20000
+    udp "go-ref|udp-rr$c|pin=none|rep=$rep" 127.0.0.1:28090 "$goudp" "$c" 20000
+  done
+}
 tls_cases() { # rep: request/reply 16 x 1 and pipelined 16 x 32 over TLS, wireport then Go
   local impl name port pid cs
   for impl in "wireport 19443 $wp" "go-ref 29443 $gotls"; do
     read -r name port pid <<<"$impl"
     for cs in "rr16 $M_RR16 1" "pipe16 $M_PIPE 32"; do
       set -- $cs
-      if [ "$1" = rr16 ] && [ "$name" = wireport ] && [ "$rep" = 1 ]; then
-        # The JIT compiles the TLS paths first: one unrecorded pass of each case.
-        bin/tls-load -tls "$tlsdir/tls.crt" -addr "127.0.0.1:$port" -framing lf -size 64 -c 16 -m "$M_RR16" \
-          -maxtime 60s >/dev/null 2>&1 || true
-        bin/tls-load -tls "$tlsdir/tls.crt" -addr "127.0.0.1:$port" -framing lf -size 64 -c 16 -m "$M_PIPE" \
-          -window 32 -maxtime 60s >/dev/null 2>&1 || true
-      fi
       bin/tls-load -tls "$tlsdir/tls.crt" -addr "127.0.0.1:$port" -framing lf -size 64 -c 16 -m "$2" -window "$3" \
         -pid "$pid" -label "$name|tls-lf-$1|pin=none|rep=$rep" -maxtime 60s >>"$results"
       sleep 1
     done
   done
 }
-if [ "${ONLY:-}" = tls ]; then
-  for rep in $(seq 1 "$reps"); do tls_cases; done
+# Warm-ups, before the first recorded run of each path of the JVM servers (the Go servers
+# are compiled ahead of time): each repeats one load until its rate stops rising
+# (warm_until_steady in bench/lib.sh), and writes its passes to warmup.jsonl. A 20,000
+# datagram run lasts a third of a second: without its warm-up, UDP measured wireport's
+# interpreter and compiler (0.62x Go with one sender, 0.94x once compiled).
+warmup="$out/warmup.jsonl"
+: >"$warmup"
+tls_warmup() {
+  bin/tls-load -tls "$tlsdir/tls.crt" -addr 127.0.0.1:19443 -framing lf -size 64 -c 16 -m "$M_RR16" \
+    -maxtime 60s >/dev/null 2>&1 || true
+  warm_until_steady "$warmup" bin/tls-load -tls "$tlsdir/tls.crt" -addr 127.0.0.1:19443 -framing lf -size 64 \
+    -c 16 -m "$M_PIPE" -window 32 -label "wireport|tls-lf-pipe16|warmup" -maxtime 60s
+}
+udp_warmup() {
+  local c
+  for c in 1 16; do
+    warm_until_steady "$warmup" bin/load -mode udp -addr 127.0.0.1:18090 -c "$c" -m $((320000 / c)) -size 64 \
+      -label "wireport|udp-rr$c|warmup" -maxtime 60s
+  done
+}
+tcp_warmup() { # the pipelined path of each JVM server and framing
+  local impl
+  for impl in "wireport 19000 lf" "netty-ref 29200 lf" "wireport 19004 len4"; do
+    set -- $impl
+    warm_until_steady "$warmup" bin/load -mode tcp -addr "127.0.0.1:$2" -framing "$3" -size 64 -c 4 -m "$m_deep" \
+      -window 512 -label "$1|tcp-$3-pipe4x512|warmup" -maxtime 60s
+  done
+}
+http_warmup() { # Tomcat's and Spring MVC's paths: 3 to 8 runs of 10 s
+  warm_until_steady "$warmup" ./httpbench.py "wireport|http-go|warmup" http://127.0.0.1:18080/go "$wp" \
+    -t2 -c64 -d10s
+}
+if [ -n "${ONLY:-}" ]; then
+  case $ONLY in tls | udp) ;; *) echo "ONLY=$ONLY: tls or udp" >&2; exit 2 ;; esac
+  "${ONLY}_warmup"
+  for rep in $(seq 1 "$reps"); do "${ONLY}_cases"; done
   ./summarize.py "$results" | tee "$out/summary.md"
   "$root/bench/report.py" "$results" "$out"
   exit 0
 fi
+tls_warmup
+tcp_warmup
+udp_warmup
+http_warmup
 for rep in $(seq 1 "$reps"); do
   warm=0; [ "$rep" = 1 ] && warm=full
   tls_cases
@@ -136,15 +174,7 @@ for rep in $(seq 1 "$reps"); do
   done
   REPS=1 REP_START=$rep WARMUP=$warm CASES="rr1 rr16 rr256" ./suite.sh wireport 127.0.0.1:19004 "$wp" len4 "$results"
   REPS=1 REP_START=$rep CASES="rr1 rr16 rr256" ./suite.sh go-ref 127.0.0.1:29004 "$golen" len4 "$results"
-  for c in 1 16; do
-    udp "wireport|udp-rr$c|pin=none|rep=$rep" 127.0.0.1:18090 "$wp" "$c" 20000
-    udp "go-ref|udp-rr$c|pin=none|rep=$rep" 127.0.0.1:28090 "$goudp" "$c" 20000
-  done
-    # Tomcat's and Spring MVC's paths take tens of seconds under load before the JIT has
-  # compiled them (the compiler threads share the 2 cores with the load): 30 s first.
-  if [ "$rep" = 1 ]; then
-    for _ in 1 2 3; do ./httpbench.py warmup http://127.0.0.1:18080/go "$wp" -t2 -c64 -d10s >/dev/null; done
-  fi
+  udp_cases
   ./httpbench.py "wireport|http-go|pin=none|rep=$rep" http://127.0.0.1:18080/go "$wp" >>"$results"
   ./httpbench.py "go-ref|http-go|pin=none|rep=$rep" http://127.0.0.1:28080/go "$gohttp" >>"$results"
 done

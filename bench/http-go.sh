@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # /go on one wireport jar beside the Go reference HTTP server, interleaved in one run:
-# the jar is started, warmed up with wrk (three unrecorded 10 s runs: the JIT needs about
-# 30 s on 2 cores), then wireport and Go are measured in turn, REPS times each, with
+# the jar is started, warmed up with unrecorded 10 s wrk runs until its rate stops rising
+# (3 to 8 runs, warm_until_steady in bench/lib.sh; the JIT needs 30 s or more on 2
+# cores), then wireport and Go are measured in turn, REPS times each, with
 # wrk -t2 -c64 -d10s. All traffic goes to 127.0.0.1.
 #
 #   bench/http-go.sh LABEL JAR [wireport arguments...]
@@ -10,7 +11,7 @@
 #
 # Appends one JSON line per measured run to $OUT/results.jsonl, labelled
 # "LABEL|http-go|rep=N" for wireport and "go-ref(LABEL)|http-go|rep=N" for Go; the
-# wireport log goes to $OUT/LABEL.log.
+# wireport log goes to $OUT/LABEL.log, its warm-up runs to $OUT/LABEL.warmup.jsonl.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 label=$1 jar=$2
@@ -39,7 +40,8 @@ wp=$!; pids+=("$wp")
 wait_started "$wp" "$log"
 wait_port "$wport" && wait_port "$gport"
 
-for _ in 1 2 3; do "$tools/httpbench.py" warmup "http://127.0.0.1:$wport/go" "$wp" >/dev/null 2>&1; done
+warm_until_steady "$out/$label.warmup.jsonl" "$tools/httpbench.py" "$label|http-go|warmup" \
+  "http://127.0.0.1:$wport/go" "$wp"
 "$tools/httpbench.py" warmup "http://127.0.0.1:$gport/go" "$go" >/dev/null 2>&1
 for rep in $(seq 1 "$reps"); do
   "$tools/httpbench.py" "$label|http-go|rep=$rep" "http://127.0.0.1:$wport/go" "$wp" 2>/dev/null >>"$out/results.jsonl"

@@ -16,3 +16,25 @@ wait_started() { # pid log: bounded wait until that wireport says it started; so
   echo "wireport did not start within 60 s: see $2" >&2
   return 1
 }
+
+warm_until_steady() { # log command...: runs a bounded load command that prints one JSON
+  # line (the shared load tool, httpbench.py) pass after pass, until its rate stops
+  # rising: a pass no more than 5 % above the best one before it ends the warm-up, after
+  # 3 passes at least and WARM_MAX (8) at most. The JIT compiles the paths under load,
+  # and with the load on both cores its compiler threads took 4 or 5 pipelined passes
+  # before the rate stopped climbing. Each pass's JSON line, with its number, goes to log.
+  local log=$1 pass rate best=0
+  shift
+  for pass in $(seq 1 "${WARM_MAX:-8}"); do
+    rate=$("$@" 2>/dev/null | python3 -c '
+import json, sys
+line = sys.stdin.readline()
+result = json.loads(line) if line.strip() else {}
+result["warmup_pass"] = int(sys.argv[1])
+with open(sys.argv[2], "a") as log:
+    log.write(json.dumps(result, ensure_ascii=False) + "\n")
+print(int(result.get("msgs_per_s", 0)))' "$pass" "$log") || rate=0
+    if [ "$pass" -ge 3 ] && [ $((rate * 100)) -le $((best * 105)) ]; then return 0; fi
+    if [ "$rate" -gt "$best" ]; then best=$rate; fi
+  done
+}
