@@ -15,6 +15,7 @@ import javax.net.ssl.SSLSession;
 import dev.wireport.framing.FrameCodec;
 import dev.wireport.framing.FrameDecoder;
 import dev.wireport.framing.FrameException;
+import dev.wireport.listener.ListenerMessageHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -289,8 +290,8 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 		TcpListener listener = getListener();
 		this.handling = payload;
 		try {
-			listener.onMessage(new GenericMessage<>(payload,
-					new ConnectionMessageHeaders(this.messageHeaders, this.readTimestamp)));
+			listener.onMessage(
+					new GenericMessage<>(payload, new ListenerMessageHeaders(this.messageHeaders, this.readTimestamp)));
 		}
 		catch (RuntimeException ex) {
 			// The flow failed on this message; the next one may still be answered.

@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.wireport.io.ListenerBindException;
+import dev.wireport.listener.ListenerMessageHeaders;
 import dev.wireport.payload.MessageLog;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -31,7 +32,9 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 /**
  * A Spring Integration message producer on a Netty datagram channel: one message per
  * datagram, its payload the datagram's bytes and its one header the sender's address
- * ({@link IpHeaders#PACKET_ADDRESS}), the only header the flow reads.
+ * ({@link IpHeaders#PACKET_ADDRESS}), the only header the flow reads, in
+ * {@link ListenerMessageHeaders}, which take that one-entry map as it is instead of
+ * copying it.
  *
  * <p>
  * Each read receives into a buffer one byte larger than the maximum datagram size: a
@@ -231,7 +234,8 @@ final class NettyDatagramReceiver extends MessageProducerSupport {
 
 	private void handle(byte[] datagram, InetSocketAddress sender) {
 		try {
-			sendMessage(new GenericMessage<>(datagram, Map.of(IpHeaders.PACKET_ADDRESS, sender)));
+			sendMessage(new GenericMessage<>(datagram,
+					new ListenerMessageHeaders(Map.of(IpHeaders.PACKET_ADDRESS, sender), System.currentTimeMillis())));
 		}
 		catch (RuntimeException ex) {
 			logger.error("listener={} remote={} datagram not handled", this.settings.name(), sender, ex);

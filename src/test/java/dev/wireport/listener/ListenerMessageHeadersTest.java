@@ -1,9 +1,10 @@
-package dev.wireport.tcp;
+package dev.wireport.listener;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,14 +20,14 @@ import org.springframework.messaging.support.MessageHeaderAccessor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-class ConnectionMessageHeadersTest {
+class ListenerMessageHeadersTest {
 
 	private static final long READ_AT = 1_764_000_000_123L;
 
 	private final Map<String, Object> connection = Map.of(IpHeaders.CONNECTION_ID, "127.0.0.1:50000:9080:c1",
 			IpHeaders.IP_ADDRESS, "127.0.0.1", IpHeaders.REMOTE_PORT, 50000);
 
-	private final ConnectionMessageHeaders headers = new ConnectionMessageHeaders(this.connection, READ_AT);
+	private final ListenerMessageHeaders headers = new ListenerMessageHeaders(this.connection, READ_AT);
 
 	@Test
 	void readsAsTheConnectionsHeadersWithTheMessagesIdAndTimestamp() {
@@ -47,8 +48,18 @@ class ConnectionMessageHeadersTest {
 	}
 
 	@Test
+	void aDatagramsHeadersAreItsSenderWithItsIdAndTimestamp() {
+		InetSocketAddress sender = new InetSocketAddress("127.0.0.1", 41000);
+		ListenerMessageHeaders datagram = new ListenerMessageHeaders(Map.of(IpHeaders.PACKET_ADDRESS, sender), READ_AT);
+		assertThat(datagram.get(IpHeaders.PACKET_ADDRESS, InetSocketAddress.class)).isEqualTo(sender);
+		assertThat(datagram.getTimestamp()).isEqualTo(READ_AT);
+		assertThat(datagram).hasSize(3)
+			.containsOnlyKeys(IpHeaders.PACKET_ADDRESS, MessageHeaders.ID, MessageHeaders.TIMESTAMP);
+	}
+
+	@Test
 	void everyMessageHasAnIdOfItsOwn() {
-		ConnectionMessageHeaders next = new ConnectionMessageHeaders(this.connection, READ_AT);
+		ListenerMessageHeaders next = new ListenerMessageHeaders(this.connection, READ_AT);
 		assertThat(next.getId()).isNotEqualTo(this.headers.getId());
 		assertThat(next).isNotEqualTo(this.headers);
 	}
@@ -72,7 +83,7 @@ class ConnectionMessageHeadersTest {
 	void aCopyMadeByTheFrameworkKeepsEveryHeader() {
 		Message<byte[]> message = new GenericMessage<>(new byte[] { 'a' }, this.headers);
 		Message<byte[]> copy = MessageBuilder.fromMessage(message).setHeader("added", true).build();
-		assertThat(copy.getHeaders()).isNotInstanceOf(ConnectionMessageHeaders.class)
+		assertThat(copy.getHeaders()).isNotInstanceOf(ListenerMessageHeaders.class)
 			.containsAllEntriesOf(this.connection)
 			.containsEntry("added", true);
 		// A new message: an id and a timestamp of its own, as for any copy.

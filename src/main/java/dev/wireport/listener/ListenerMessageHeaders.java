@@ -1,4 +1,4 @@
-package dev.wireport.tcp;
+package dev.wireport.listener;
 
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -14,8 +14,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.MessageHeaders;
 
 /**
- * The headers of one message from a TCP connection: the connection's headers, made once
- * when it opens and shared by all its messages, and the message's own id and timestamp.
+ * The headers of one message a listener received: the headers the listener made for it,
+ * taken as they are, and the message's own id and timestamp. A TCP connection makes its
+ * headers once when it opens and shares them among all its messages; a UDP listener makes
+ * one map per datagram, holding its sender.
  *
  * <p>
  * Why not plain {@link MessageHeaders}: they copy the map they are given into a new
@@ -27,12 +29,12 @@ import org.springframework.messaging.MessageHeaders;
  * any headers map with the same entries; a plain {@code MessageHeaders} compares only
  * maps of its own kind, which cannot hold this message's id anyway.
  */
-final class ConnectionMessageHeaders extends MessageHeaders {
+public final class ListenerMessageHeaders extends MessageHeaders {
 
 	private static final long serialVersionUID = 1L;
 
-	/** The connection's headers, without an id or a timestamp; never changed. */
-	private final Map<String, Object> connection;
+	/** The listener's headers, without an id or a timestamp; never changed. */
+	private final Map<String, Object> received;
 
 	/**
 	 * Drawn when first asked for: the flow itself never reads it, so most messages never
@@ -44,14 +46,15 @@ final class ConnectionMessageHeaders extends MessageHeaders {
 
 	/**
 	 * The headers of a new message; its id comes from the application's id generator.
-	 * @param connection the connection's headers, never changed, shared by its messages
+	 * @param received the listener's headers for the message, never changed afterwards (a
+	 * connection's, shared by its messages)
 	 * @param timestamp when the message was read, in milliseconds since the epoch
 	 */
-	ConnectionMessageHeaders(Map<String, Object> connection, long timestamp) {
+	public ListenerMessageHeaders(Map<String, Object> received, long timestamp) {
 		// The map of the superclass stays empty: every read below is answered from the
-		// connection's map and this message's fields.
+		// listener's map and this message's fields.
 		super(null, ID_VALUE_NONE, -1L);
-		this.connection = connection;
+		this.received = received;
 		this.timestamp = timestamp;
 	}
 
@@ -83,7 +86,7 @@ final class ConnectionMessageHeaders extends MessageHeaders {
 		if (TIMESTAMP.equals(key)) {
 			return this.timestamp;
 		}
-		return this.connection.get(key);
+		return this.received.get(key);
 	}
 
 	@Override
@@ -99,7 +102,7 @@ final class ConnectionMessageHeaders extends MessageHeaders {
 
 	@Override
 	public boolean containsKey(Object key) {
-		return ID.equals(key) || TIMESTAMP.equals(key) || this.connection.containsKey(key);
+		return ID.equals(key) || TIMESTAMP.equals(key) || this.received.containsKey(key);
 	}
 
 	@Override
@@ -114,7 +117,7 @@ final class ConnectionMessageHeaders extends MessageHeaders {
 
 	@Override
 	public int size() {
-		return this.connection.size() + 2;
+		return this.received.size() + 2;
 	}
 
 	@Override
@@ -142,7 +145,7 @@ final class ConnectionMessageHeaders extends MessageHeaders {
 	 * which the message path does not.
 	 */
 	private Map<String, Object> all() {
-		Map<String, Object> all = new HashMap<>(this.connection);
+		Map<String, Object> all = new HashMap<>(this.received);
 		all.put(ID, getId());
 		all.put(TIMESTAMP, this.timestamp);
 		return Collections.unmodifiableMap(all);
