@@ -34,8 +34,7 @@ results="$out/results.jsonl"
 : >"$results"
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
+trap stop_pids EXIT
 declare -A port pid
 names=()
 i=0
@@ -60,11 +59,8 @@ go_udp=$!
 pids+=("$!")
 
 for name in "${names[@]}"; do
-  for _ in $(seq 1 300); do
-    kill -0 "${pid[$name]}" 2>/dev/null || { echo "$name did not start: see $out/$name.log" >&2; exit 1; }
-    (exec 3<>"/dev/tcp/127.0.0.1/${port[$name]}") 2>/dev/null && break
-    sleep 0.2
-  done
+  if [ "$name" != go ]; then wait_started "${pid[$name]}" "$out/$name.log"; fi
+  wait_port "${port[$name]}"
 done
 
 run() { # name case label-rep

@@ -44,11 +44,9 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -s
   -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$tlsdir/tls.key" -out "$tlsdir/tls.crt" 2>/dev/null
 "$root/bench/tls/build.sh" "$tools" >/dev/null
 
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
 . "$root/bench/lib.sh"
+pids=()
+trap stop_pids EXIT
 
 # wireport: both framings on their own listeners, per-message logging at its defaults
 # (info, at most 100 lines per second per listener), the UDP reply limit raised (every

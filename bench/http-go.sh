@@ -27,8 +27,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 . "$root/bench/lib.sh"
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
+trap stop_pids EXIT
 
 wport=$(free_port) mport=$(free_port) gport=$(free_port)
 log="$out/$label.log"

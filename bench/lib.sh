@@ -1,4 +1,9 @@
-# Waits the benchmark scripts share; sourced by them, not run.
+# Waits and clean-up the benchmark scripts share; sourced by them, not run.
+
+stop_pids() { # stops every process in the array pids (the servers a script started), on exit
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
 
 wait_port() { # port: bounded wait until something listens on 127.0.0.1:port
   for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done

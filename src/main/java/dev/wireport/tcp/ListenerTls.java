@@ -90,7 +90,7 @@ final class ListenerTls {
 	private volatile SslContext context;
 
 	/** The listener's warnings log: failed handshakes, which any client can cause. */
-	private final MessageLog failures;
+	private final MessageLog warnings;
 
 	/**
 	 * Builds the listener's server context from its bundle, and follows the bundle's
@@ -101,7 +101,7 @@ final class ListenerTls {
 	ListenerTls(String listener, TcpProperties.Ssl ssl, MessageLog warnings, SslBundles bundles,
 			MeterRegistry registry) {
 		this.listener = listener;
-		this.failures = warnings;
+		this.warnings = warnings;
 		this.ssl = ssl;
 		this.registry = registry;
 		SslBundle bundle;
@@ -339,7 +339,7 @@ final class ListenerTls {
 						remote(ctx.channel()));
 			}
 			else {
-				ListenerTls.this.failures.logIfAdmitted("listener={} remote={} TLS handshake failed ({}): {}",
+				ListenerTls.this.warnings.logIfAdmitted("listener={} remote={} TLS handshake failed ({}): {}",
 						ListenerTls.this.listener, remote(ctx.channel()), reason, shortened(cause.getMessage()));
 			}
 			ctx.close();
