@@ -7,11 +7,13 @@
 # fairness case (fair: the p99 of one request/reply client while 4 connections pipeline
 # 512 in flight), request/reply with 16 connections (rr16), and on request UDP
 # request/reply with 1 and 16 senders (udp1, udp16; the reply limit raised, as in
-# compare.sh). Every load loop is bounded by its message count and a 60 s limit; all
+# compare.sh), and on request the TLS cases of compare.sh, request/reply with 16
+# connections (tls-rr16) and pipelined 16 x 32 (tls-pipe16), against the Go reference
+# server with crypto/tls (bench/tls) and a self-signed certificate made here. Every load loop is bounded by its message count and a 60 s limit; all
 # traffic goes to 127.0.0.1.
 #
 #   bench/ab.sh NAME=JAR NAME=JAR...
-#     env: REPS (3), CASES ("pipe16 pipe4x512 fair rr16"; udp1 udp16 too), JAVA (java), OUT
+#     env: REPS (3), CASES ("pipe16 pipe4x512 fair rr16"; udp1 udp16 tls-rr16 tls-pipe16 too), JAVA (java), OUT
 #          (target/bench-ab), TOOLS (a built copy of the shared benchmark tools;
 #          default: copied from ../shared/bench and built), OPTS_<NAME> (JVM options
 #          of one build, e.g. OPTS_base=-XX:+UseSerialGC)
@@ -32,6 +34,16 @@ tools=$("$root/bench/shared-tools.sh" "$out")
 load="$tools/bin/load"
 results="$out/results.jsonl"
 : >"$results"
+tls=$out/tls tls_args=()
+if [[ " $cases " == *" tls-"* ]]; then
+  tls_args=(--spring.ssl.bundle.pem.bench.keystore.certificate="file:$tls/tls.crt"
+    --spring.ssl.bundle.pem.bench.keystore.private-key="file:$tls/tls.key" --wireport.tcp.listeners.tls.port=PORT
+    --wireport.tcp.listeners.tls.framing=lf --wireport.tcp.listeners.tls.ssl.bundle=bench)
+  mkdir -p "$tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$tls/tls.key" -out "$tls/tls.crt" 2>/dev/null
+  "$root/bench/tls/build.sh" "$tools" >/dev/null
+fi
 
 pids=()
 trap stop_pids EXIT
@@ -46,7 +58,7 @@ for spec in "$@"; do
   $java -Xmx512m ${!opts:-} -jar "$jar" --server.port=$((base + 1)) --management.server.port=$((base + 2)) \
     --wireport.tcp.listeners.seed.enabled=false --wireport.tcp.listeners.framed.port="$base" \
     --wireport.udp.listeners.seed.port=$((base + 3)) --wireport.udp.listeners.seed.reply-rate=100000000 \
-    --wireport.udp.listeners.seed.reply-burst=100000000 >"$out/$name.log" 2>&1 &
+    --wireport.udp.listeners.seed.reply-burst=100000000 "${tls_args[@]/PORT/$((base + 4))}" >"$out/$name.log" 2>&1 &
   pid[$name]=$! port[$name]=$base
   pids+=("$!") names+=("$name")
   i=$((i + 1))
@@ -57,6 +69,11 @@ pids+=("$!") names+=(go)
 "$tools/bin/ref-udpserver" -addr 127.0.0.1:21903 >/dev/null 2>&1 &
 go_udp=$!
 pids+=("$!")
+if [ ${#tls_args[@]} -gt 0 ]; then
+  "$tools/bin/tls-ref-tcpserver" -framing lf -addr 127.0.0.1:21904 -tls "$tls/tls.crt,$tls/tls.key" >/dev/null 2>&1 &
+  go_tls=$!
+  pids+=("$!")
+fi
 
 for name in "${names[@]}"; do
   if [ "$name" != go ]; then wait_started "${pid[$name]}" "$out/$name.log"; fi
@@ -78,6 +95,12 @@ run() { # name case label-rep
       [ "$1" = go ] && server=$go_udp
       "$load" -mode udp -addr "127.0.0.1:$((${port[$1]} + 3))" -size 64 -c "${2#udp}" -m 20000 \
         -pid "$server" -label "$label" -maxtime 60s >>"$results" 2>/dev/null ;;
+    tls-rr16 | tls-pipe16)
+      local server=${pid[$1]} window=1 count=15000
+      [ "$1" = go ] && server=$go_tls
+      [ "$2" = tls-pipe16 ] && window=32 count=150000
+      "$tools/bin/tls-load" -tls "$tls/tls.crt" -addr "127.0.0.1:$((${port[$1]} + 4))" -framing lf -size 64 -c 16 \
+        -m "$count" -window "$window" -pid "$server" -label "$label" -maxtime 60s >>"$results" 2>/dev/null ;;
     fair)
       "$load" -mode tcp -addr "$address" -framing lf -size 64 -c 4 -m 2400000 -window 512 -maxtime 60s \
         >/dev/null 2>&1 &
@@ -105,6 +128,11 @@ for name in "${names[@]}"; do
   if [[ " $cases " == *" udp"* ]]; then
     warm_until_steady "$out/warmup.jsonl" "$load" -mode udp -addr "127.0.0.1:$((${port[$name]} + 3))" -size 64 \
       -c 16 -m 20000 -label "$name|udp16|warmup" -maxtime 60s
+  fi
+  if [[ " $cases " == *" tls-"* ]] && [ "$name" != go ]; then
+    warm_until_steady "$out/warmup.jsonl" "$tools/bin/tls-load" -tls "$tls/tls.crt" \
+      -addr "127.0.0.1:$((${port[$name]} + 4))" -framing lf -size 64 -c 16 -m 150000 -window 32 \
+      -label "$name|tls-pipe16|warmup" -maxtime 60s
   fi
 done
 for rep in $(seq 1 "$reps"); do

@@ -11,6 +11,7 @@ import jdk.net.ExtendedSocketOptions;
 import dev.wireport.framing.FrameCodec;
 import dev.wireport.io.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -106,8 +107,18 @@ final class NettyServerConnectionFactory extends AbstractServerConnectionFactory
 			logger.info(() -> this + " has no listener; not listening");
 			return;
 		}
-		ChannelFuture bound = userTimeout(keepAliveTuning(this.eventLoops.serverBootstrap()))
-			.option(ChannelOption.SO_BACKLOG, getBacklog())
+		ServerBootstrap bootstrap = userTimeout(keepAliveTuning(this.eventLoops.serverBootstrap()));
+		if (this.tls != null) {
+			// The JDK's TLS engine wraps every reply into a heap buffer of a whole
+			// record's
+			// size (about 16 KiB), which the socket write then copies into direct memory:
+			// Netty's pooled allocator serves those from its per-thread caches, where the
+			// default adaptive one cost a sixth of the TLS profile (the plain listeners
+			// keep
+			// the adaptive allocator, faster for their small buffers; docs/tls.md).
+			bootstrap.childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+		}
+		ChannelFuture bound = bootstrap.option(ChannelOption.SO_BACKLOG, getBacklog())
 			// A restarted service binds its ports again at once, whatever connections of
 			// the previous one linger in TIME_WAIT.
 			.option(ChannelOption.SO_REUSEADDR, true)

@@ -132,7 +132,8 @@ final class NettyDatagramReceiver extends MessageProducerSupport {
 			// A datagram shorter than the buffer says nothing of whether more are queued:
 			// the
 			// turn ends when a read finds none, or after READS_PER_TURN (NIO otherwise
-			// stops after one datagram per wake-up).
+			// stops
+			// after one datagram per wake-up).
 			.option(ChannelOption.RECVBUF_ALLOCATOR,
 					new FixedRecvByteBufAllocator(settings.maxDatagramSize() + 1).respectMaybeMoreData(false)
 						.maxMessagesPerRead(READS_PER_TURN))
