@@ -45,16 +45,23 @@ public final class FrameReader {
 				return null;
 			}
 			int count = this.in.read(this.readBuffer);
-			if (count < 0) {
-				this.ended = true;
-				// Closing the channel makes the decoder take its last frame, or refuse an
-				// unfinished one.
-				this.decoder.finish();
+			try {
+				if (count < 0) {
+					this.ended = true;
+					// Closing the channel makes the decoder take its last frame, or
+					// refuse
+					// an unfinished one.
+					this.decoder.finish();
+				}
+				else if (count > 0) {
+					// A copy: the decoder may keep the buffer as its own until frames are
+					// taken.
+					this.decoder.writeInbound(Unpooled.copiedBuffer(this.readBuffer, 0, count));
+				}
 			}
-			else if (count > 0) {
-				// A copy: the decoder may keep the buffer as its own until frames are
-				// taken.
-				this.decoder.writeInbound(Unpooled.copiedBuffer(this.readBuffer, 0, count));
+			catch (FrameException ex) {
+				refused();
+				throw ex;
 			}
 		}
 		try {
@@ -62,6 +69,21 @@ public final class FrameReader {
 		}
 		finally {
 			frame.release();
+		}
+	}
+
+	/**
+	 * Ends the stream after refused bytes: the decoder's buffers go back to Netty's
+	 * allocator now rather than to the garbage collector, which would report them as
+	 * leaked.
+	 */
+	private void refused() {
+		this.ended = true;
+		if (this.decoder.isOpen()) {
+			// Removing the decoder hands what it kept on to the channel, which frees it;
+			// a channel closed at the end of the stream has freed it already.
+			this.decoder.pipeline().removeFirst();
+			this.decoder.finishAndReleaseAll();
 		}
 	}
 
