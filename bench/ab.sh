@@ -9,14 +9,16 @@
 # request/reply with 1 and 16 senders (udp1, udp16; the reply limit raised, as in
 # compare.sh), and on request the TLS cases of compare.sh, request/reply with 16
 # connections (tls-rr16) and pipelined 16 x 32 (tls-pipe16), against the Go reference
-# server with crypto/tls (bench/tls) and a self-signed certificate made here. Every load loop is bounded by its message count and a 60 s limit; all
-# traffic goes to 127.0.0.1.
+# server with crypto/tls (bench/tls) and a self-signed certificate made here. Every
+# load loop is bounded by its message count and a 60 s limit; all traffic goes to
+# 127.0.0.1.
 #
 #   bench/ab.sh NAME=JAR NAME=JAR...
-#     env: REPS (3), CASES ("pipe16 pipe4x512 fair rr16"; udp1 udp16 tls-rr16 tls-pipe16 too), JAVA (java), OUT
-#          (target/bench-ab), TOOLS (a built copy of the shared benchmark tools;
-#          default: copied from ../shared/bench and built), OPTS_<NAME> (JVM options
-#          of one build, e.g. OPTS_base=-XX:+UseSerialGC)
+#     env: REPS (3), CASES ("pipe16 pipe4x512 fair rr16"; also udp1 udp16 tls-rr16
+#          tls-pipe16), JAVA (java), OUT (target/bench-ab), TOOLS (a built copy of
+#          the shared benchmark tools; default: copied from ../shared/bench and
+#          built), OPTS_<NAME> (JVM options of one build, e.g.
+#          OPTS_base=-XX:+UseSerialGC)
 #
 # Writes results.jsonl (one JSON line per run, labelled NAME|case|rep=N) and summary.md
 # (the shared tools' summarize.py: medians per case and build, the p99, and the server's
@@ -24,7 +26,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bench/lib.sh"
-[ $# -ge 1 ] || { sed -n '2,21p' "$0" >&2; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,25p' "$0" >&2; exit 2; }
 reps=${REPS:-3}
 cases=${CASES:-pipe16 pipe4x512 fair rr16}
 java=${JAVA:-java}

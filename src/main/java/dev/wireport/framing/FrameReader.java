@@ -48,9 +48,8 @@ public final class FrameReader {
 			try {
 				if (count < 0) {
 					this.ended = true;
-					// Closing the channel makes the decoder take its last frame, or
-					// refuse
-					// an unfinished one.
+					// Closing the channel makes the decoder take its last frame,
+					// or refuse an unfinished one.
 					this.decoder.finish();
 				}
 				else if (count > 0) {

@@ -109,13 +109,11 @@ final class NettyServerConnectionFactory extends AbstractServerConnectionFactory
 		}
 		ServerBootstrap bootstrap = userTimeout(keepAliveTuning(this.eventLoops.serverBootstrap()));
 		if (this.tls != null) {
-			// The JDK's TLS engine wraps every reply into a heap buffer of a whole
-			// record's
-			// size (about 16 KiB), which the socket write then copies into direct memory:
-			// Netty's pooled allocator serves those from its per-thread caches, where the
-			// default adaptive one cost a sixth of the TLS profile (the plain listeners
-			// keep
-			// the adaptive allocator, faster for their small buffers; docs/tls.md).
+			// The JDK's TLS engine wraps each reply into a heap buffer of a whole
+			// record (about 16 KiB) that the socket write copies into direct memory.
+			// Netty's pooled allocator serves those from per-thread caches; the
+			// default adaptive one took a sixth of the TLS profile. Plain listeners
+			// keep the adaptive allocator, faster for small buffers (docs/tls.md).
 			bootstrap.childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
 		}
 		ChannelFuture bound = bootstrap.option(ChannelOption.SO_BACKLOG, getBacklog())

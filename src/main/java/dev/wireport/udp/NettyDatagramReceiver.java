@@ -122,18 +122,15 @@ final class NettyDatagramReceiver extends MessageProducerSupport {
 		this.handlers = settings.handlesOnReceivingThread() ? null : handlerThreads(settings, metrics);
 		ChannelFuture bound = bootstrap.option(ChannelOption.SO_RCVBUF, SOCKET_RECEIVE_BUFFER)
 			.option(ChannelOption.SO_SNDBUF, SOCKET_SEND_BUFFER)
-			// Each read takes a buffer of the largest datagram (64 KiB by default):
-			// Netty's
-			// default allocator serves that size unpooled, a malloc and a free per
-			// datagram
-			// (a quarter of the UDP profile); the pooled allocator keeps such buffers.
+			// Each read takes a buffer of the largest datagram (64 KiB by default),
+			// which Netty's default allocator serves unpooled: a malloc and a free
+			// per datagram, a quarter of the UDP profile. The pooled allocator keeps
+			// such buffers.
 			.option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
 			.option(ChannelOption.AUTO_READ, false)
-			// A datagram shorter than the buffer says nothing of whether more are queued:
-			// the
-			// turn ends when a read finds none, or after READS_PER_TURN (NIO otherwise
-			// stops
-			// after one datagram per wake-up).
+			// A datagram shorter than the buffer says nothing of whether more are
+			// queued: the turn ends when a read finds none, or after READS_PER_TURN
+			// (NIO otherwise stops after one datagram per wake-up).
 			.option(ChannelOption.RECVBUF_ALLOCATOR,
 					new FixedRecvByteBufAllocator(settings.maxDatagramSize() + 1).respectMaybeMoreData(false)
 						.maxMessagesPerRead(READS_PER_TURN))
