@@ -33,7 +33,8 @@ public final class FrameReader {
 
 	/**
 	 * Reads the next frame.
-	 * @return its payload, or {@code null} when the stream ended between frames
+	 * @return its payload, or {@code null} when the stream ended between frames (or after
+	 * a refusal)
 	 * @throws FrameException when the bytes break the framing, or the stream ends inside
 	 * a frame
 	 * @throws IOException when the stream fails
