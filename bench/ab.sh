@@ -41,10 +41,7 @@ if [[ " $cases " == *" tls-"* ]]; then
   tls_args=(--spring.ssl.bundle.pem.bench.keystore.certificate="file:$tls/tls.crt"
     --spring.ssl.bundle.pem.bench.keystore.private-key="file:$tls/tls.key" --wireport.tcp.listeners.tls.port=PORT
     --wireport.tcp.listeners.tls.framing=lf --wireport.tcp.listeners.tls.ssl.bundle=bench)
-  mkdir -p "$tls"
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \
-    -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$tls/tls.key" -out "$tls/tls.crt" 2>/dev/null
-  "$root/bench/tls/build.sh" "$tools" >/dev/null
+  tls_setup "$tls" "$tools"
 fi
 
 pids=()

@@ -38,13 +38,10 @@ tools=$("$root/bench/shared-tools.sh" "$out")
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 results="$out/results.jsonl"
 : >"$results"
-tlsdir="$out/tls"
-mkdir -p "$tlsdir"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \
-  -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$tlsdir/tls.key" -out "$tlsdir/tls.crt" 2>/dev/null
-"$root/bench/tls/build.sh" "$tools" >/dev/null
-
 . "$root/bench/lib.sh"
+tlsdir="$out/tls"
+tls_setup "$tlsdir" "$tools"
+
 pids=()
 trap stop_pids EXIT
 

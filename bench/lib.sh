@@ -1,8 +1,17 @@
-# Waits and clean-up the benchmark scripts share; sourced by them, not run.
+# Waits, clean-up and TLS set-up the benchmark scripts share; sourced by them, not run.
 
 stop_pids() { # stops every process in the array pids (the servers a script started), on exit
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+}
+
+tls_setup() { # dir tools: a self-signed P-256 certificate for localhost and 127.0.0.1 in
+  # dir (tls.crt, tls.key), and the TLS copies of the shared tools built into tools/bin
+  # (bench/tls: tls-ref-tcpserver and tls-load)
+  mkdir -p "$1"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$1/tls.key" -out "$1/tls.crt" 2>/dev/null
+  "$(dirname "${BASH_SOURCE[0]}")/tls/build.sh" "$2" >/dev/null
 }
 
 wait_port() { # port: bounded wait until something listens on 127.0.0.1:port

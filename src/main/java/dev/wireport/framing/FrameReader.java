@@ -72,18 +72,24 @@ public final class FrameReader {
 		}
 	}
 
-	/**
-	 * Ends the stream after refused bytes: the decoder's buffers go back to Netty's
-	 * allocator now rather than to the garbage collector, which would report them as
-	 * leaked.
-	 */
+	/** Ends the stream after refused bytes. */
 	private void refused() {
 		this.ended = true;
-		if (this.decoder.isOpen()) {
+		closeAfterRefusal(this.decoder);
+	}
+
+	/**
+	 * Closes a decoder's channel after it refused bytes, as a connection closes on a
+	 * refused frame: what the decoder kept goes back to Netty's allocator now rather than
+	 * to the garbage collector, which would report it as leaked.
+	 * @param channel a channel whose only handler is a framing's decoder
+	 */
+	static void closeAfterRefusal(EmbeddedChannel channel) {
+		if (channel.isOpen()) {
 			// Removing the decoder hands what it kept on to the channel, which frees it;
 			// a channel closed at the end of the stream has freed it already.
-			this.decoder.pipeline().removeFirst();
-			this.decoder.finishAndReleaseAll();
+			channel.pipeline().removeFirst();
+			channel.finishAndReleaseAll();
 		}
 	}
 

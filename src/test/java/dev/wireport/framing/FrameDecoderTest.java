@@ -229,7 +229,7 @@ class FrameDecoderTest {
 		catch (FrameException ex) {
 			outcome.addAll(hex(channel));
 			outcome.add(error(ex));
-			closeAfterRefusal(channel);
+			FrameReader.closeAfterRefusal(channel);
 		}
 		return outcome;
 	}
@@ -262,22 +262,11 @@ class FrameDecoderTest {
 				assertThat((Object) channel.readInbound()).isNull();
 			}
 			catch (FrameException ex) {
-				closeAfterRefusal(channel);
+				FrameReader.closeAfterRefusal(channel);
 				return new Refusal(fed, ex);
 			}
 		}
 		throw new AssertionError("the decoder never refused the frame");
-	}
-
-	/**
-	 * Closes the channel as a connection closes on a refused frame, which frees what the
-	 * decoder kept; at the end of the stream the channel has closed already.
-	 */
-	private static void closeAfterRefusal(EmbeddedChannel channel) {
-		if (channel.isOpen()) {
-			channel.pipeline().removeFirst();
-			channel.finishAndReleaseAll();
-		}
 	}
 
 	private static String error(FrameException ex) {
