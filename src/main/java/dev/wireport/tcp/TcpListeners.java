@@ -215,8 +215,7 @@ public class TcpListeners extends ListenerGroup<TcpListeners.Listener> {
 		 */
 		IntegrationFlow flow(Instance instance) {
 			TcpMessageHandler handler = new TcpMessageHandler(this.settings, instance);
-			return IntegrationFlow
-				.from(Tcp.inboundAdapter(this.factory).outputChannel(new FixedSubscriberChannel(handler)))
+			return IntegrationFlow.from(new ListenerInboundAdapter(this.factory, new FixedSubscriberChannel(handler)))
 				.handle(handler)
 				.fixedSubscriberChannel()
 				.handle(Tcp.outboundAdapter(this.factory))
