@@ -36,11 +36,9 @@ tools=$("$root/bench/shared-tools.sh" "$out")
 load="$tools/bin/load"
 results="$out/results.jsonl"
 : >"$results"
-tls=$out/tls tls_args=()
+tls=$out/tls want_tls=
 if [[ " $cases " == *" tls-"* ]]; then
-  tls_args=(--spring.ssl.bundle.pem.bench.keystore.certificate="file:$tls/tls.crt"
-    --spring.ssl.bundle.pem.bench.keystore.private-key="file:$tls/tls.key" --wireport.tcp.listeners.tls.port=PORT
-    --wireport.tcp.listeners.tls.framing=lf --wireport.tcp.listeners.tls.ssl.bundle=bench)
+  want_tls=1
   tls_setup "$tls" "$tools"
 fi
 
@@ -51,13 +49,14 @@ names=()
 i=0
 for spec in "$@"; do
   name=${spec%%=*} jar=${spec#*=}
-  base=$((21000 + i * 10))
+  base=$((21000 + i * 10)) tls_args=()
+  [ -z "$want_tls" ] || tls_listener_args "$tls" $((base + 4))
   opts=OPTS_$name
   # shellcheck disable=SC2086
   $java -Xmx512m ${!opts:-} -jar "$jar" --server.port=$((base + 1)) --management.server.port=$((base + 2)) \
     --wireport.tcp.listeners.seed.enabled=false --wireport.tcp.listeners.framed.port="$base" \
     --wireport.udp.listeners.seed.port=$((base + 3)) --wireport.udp.listeners.seed.reply-rate=100000000 \
-    --wireport.udp.listeners.seed.reply-burst=100000000 "${tls_args[@]/PORT/$((base + 4))}" >"$out/$name.log" 2>&1 &
+    --wireport.udp.listeners.seed.reply-burst=100000000 "${tls_args[@]}" >"$out/$name.log" 2>&1 &
   pid[$name]=$! port[$name]=$base
   pids+=("$!") names+=("$name")
   i=$((i + 1))
@@ -68,7 +67,7 @@ pids+=("$!") names+=(go)
 "$tools/bin/ref-udpserver" -addr 127.0.0.1:21903 >/dev/null 2>&1 &
 go_udp=$!
 pids+=("$!")
-if [ ${#tls_args[@]} -gt 0 ]; then
+if [ -n "$want_tls" ]; then
   "$tools/bin/tls-ref-tcpserver" -framing lf -addr 127.0.0.1:21904 -tls "$tls/tls.crt,$tls/tls.key" >/dev/null 2>&1 &
   go_tls=$!
   pids+=("$!")
@@ -128,7 +127,7 @@ for name in "${names[@]}"; do
     warm_until_steady "$out/warmup.jsonl" "$load" -mode udp -addr "127.0.0.1:$((${port[$name]} + 3))" -size 64 \
       -c 16 -m 20000 -label "$name|udp16|warmup" -maxtime 60s
   fi
-  if [[ " $cases " == *" tls-"* ]] && [ "$name" != go ]; then
+  if [ -n "$want_tls" ] && [ "$name" != go ]; then
     warm_until_steady "$out/warmup.jsonl" "$tools/bin/tls-load" -tls "$tls/tls.crt" \
       -addr "127.0.0.1:$((${port[$name]} + 4))" -framing lf -size 64 -c 16 -m 150000 -window 32 \
       -label "$name|tls-pipe16|warmup" -maxtime 60s

@@ -41,6 +41,7 @@ results="$out/results.jsonl"
 . "$root/bench/lib.sh"
 tlsdir="$out/tls"
 tls_setup "$tlsdir" "$tools"
+tls_listener_args "$tlsdir" 19443
 
 pids=()
 trap stop_pids EXIT
@@ -55,10 +56,7 @@ $java -Xmx512m ${JAVA_OPTS:-} -jar "$root/target/wireport.jar" --server.port=180
   --wireport.tcp.listeners.len4.port=19004 --wireport.tcp.listeners.len4.framing=length-header-4 \
   --wireport.tcp.listeners.len4.max-connections=20000 --wireport.tcp.listeners.lf.max-connections=20000 \
   --wireport.udp.listeners.seed.port=18090 \
-  --spring.ssl.bundle.pem.bench.keystore.certificate="file:$tlsdir/tls.crt" \
-  --spring.ssl.bundle.pem.bench.keystore.private-key="file:$tlsdir/tls.key" \
-  --wireport.tcp.listeners.tls.port=19443 --wireport.tcp.listeners.tls.framing=lf \
-  --wireport.tcp.listeners.tls.ssl.bundle=bench \
+  "${tls_args[@]}" \
   --wireport.udp.listeners.seed.reply-rate=100000000 --wireport.udp.listeners.seed.reply-burst=100000000 \
   ${WIREPORT_ARGS:-} >"$out/wireport.log" 2>&1 &
 wp=$!; pids+=("$wp")

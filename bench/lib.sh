@@ -14,6 +14,14 @@ tls_setup() { # dir tools: a self-signed P-256 certificate for localhost and 127
   "$(dirname "${BASH_SOURCE[0]}")/tls/build.sh" "$2" >/dev/null
 }
 
+tls_listener_args() { # dir port: sets the array tls_args to wireport's arguments for a TLS
+  # listener named tls on 127.0.0.1's port, lf framing, with dir's certificate and key as
+  # the SSL bundle bench (tls_setup makes them)
+  tls_args=(--spring.ssl.bundle.pem.bench.keystore.certificate="file:$1/tls.crt"
+    --spring.ssl.bundle.pem.bench.keystore.private-key="file:$1/tls.key" --wireport.tcp.listeners.tls.port="$2"
+    --wireport.tcp.listeners.tls.framing=lf --wireport.tcp.listeners.tls.ssl.bundle=bench)
+}
+
 wait_port() { # port: bounded wait until something listens on 127.0.0.1:port
   for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done
   echo "nothing listens on $1" >&2

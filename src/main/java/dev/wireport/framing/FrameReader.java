@@ -60,7 +60,8 @@ public final class FrameReader {
 				}
 			}
 			catch (FrameException ex) {
-				refused();
+				this.ended = true;
+				closeAfterRefusal(this.decoder);
 				throw ex;
 			}
 		}
@@ -70,12 +71,6 @@ public final class FrameReader {
 		finally {
 			frame.release();
 		}
-	}
-
-	/** Ends the stream after refused bytes. */
-	private void refused() {
-		this.ended = true;
-		closeAfterRefusal(this.decoder);
 	}
 
 	/**
