@@ -23,13 +23,12 @@ mkdir -p "$out"
 tools=$("$root/bench/shared-tools.sh" "$out")
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 . "$root/bench/lib.sh"
 
 pids=()
 trap stop_pids EXIT
 
-wport=$(free_port) mport=$(free_port) gport=$(free_port)
+read -r wport mport gport <<<"$("$root/bench/free-ports" 3)"
 log="$out/$label.log"
 "$java" -Xmx512m -jar "$jar" --server.port="$wport" --management.server.port="$mport" \
   --wireport.tcp.listeners.seed.port=0 --wireport.tcp.listeners.framed.port=0 --wireport.udp.listeners.seed.port=0 \

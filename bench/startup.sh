@@ -14,8 +14,7 @@
 # deploy/train-aot-cache.sh, each in the AOT mode it is used in.
 #
 # usage: bench/startup.sh [RUNS]   (default 5)
-# JAVA: the JVM (default: java on the PATH); JAR: the jar (default: target/wireport.jar);
-# PORT_BASE: the first port tried for the service's five ports (default 33300).
+# JAVA: the JVM (default: java on the PATH); JAR: the jar (default: target/wireport.jar).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -29,23 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Five ports free for TCP and UDP, from PORT_BASE up (a port can be taken meanwhile as
-# the local end of some outgoing connection, so they are chosen again for every run).
-free_ports() {
-  python3 - "${PORT_BASE:-33300}" <<'PY'
-import socket, sys
-found, port = [], int(sys.argv[1])
-while len(found) < 5:
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as t, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
-            t.bind(("0.0.0.0", port)); u.bind(("0.0.0.0", port))
-        found.append(port)
-    except OSError:
-        pass
-    port += 1
-print(*found)
-PY
-}
+free_ports="$PWD/bench/free-ports"
 service_args() { # http management tcp-seed tcp-framed udp-seed
   echo "--server.port=$1 --management.server.port=$2 --wireport.tcp.listeners.seed.port=$3" \
     "--wireport.tcp.listeners.framed.port=$4 --wireport.udp.listeners.seed.port=$5" \
@@ -63,11 +46,11 @@ if ((feature >= 25)); then
   variants+=(cache fast)
   flags[cache]="-XX:AOTCache=$work/plain.aot"
   flags[fast]="-XX:AOTCache=$work/fast.aot -Dspring.aot.enabled=true"
-  read -r -a ports <<<"$(free_ports)"
+  read -r -a ports <<<"$("$free_ports" 5)"
   # shellcheck disable=SC2046
   JAVA=$java "$OLDPWD/deploy/train-aot-cache.sh" "$work/plain.aot" "${ports[0]}" \
     -jar "$name" $(service_args "${ports[@]}") >"$work/train-plain.log" 2>&1
-  read -r -a ports <<<"$(free_ports)"
+  read -r -a ports <<<"$("$free_ports" 5)"
   # shellcheck disable=SC2046
   JAVA=$java "$OLDPWD/deploy/train-aot-cache.sh" "$work/fast.aot" "${ports[0]}" \
     -Dspring.aot.enabled=true -jar "$name" $(service_args "${ports[@]}") >"$work/train-fast.log" 2>&1
@@ -76,7 +59,7 @@ fi
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 measure() { # variant: prints milliseconds to ready
   local ports start
-  read -r -a ports <<<"$(free_ports)"
+  read -r -a ports <<<"$("$free_ports" 5)"
   start=$(now_ms)
   # shellcheck disable=SC2086,SC2046
   "$java" ${flags[$1]} -jar "$name" $(service_args "${ports[@]}") >"$work/$1.log" 2>&1 &
