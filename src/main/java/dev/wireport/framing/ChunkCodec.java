@@ -51,7 +51,9 @@ public final class ChunkCodec implements FrameCodec {
 			if (length > ChunkCodec.this.maxFrameSize) {
 				throw FrameCodec.tooLarge(length, ChunkCodec.this.maxFrameSize);
 			}
-			out.add(in.readRetainedSlice(length));
+			byte[] payload = new byte[length];
+			in.readBytes(payload);
+			out.add(payload);
 		}
 
 		@Override

@@ -4,10 +4,11 @@ import io.netty.channel.ChannelInboundHandler;
 
 /**
  * A framing's decoder in a connection's Netty pipeline: a {@code ByteToMessageDecoder}
- * that turns the connection's bytes into one {@code ByteBuf} per payload, framing bytes
- * removed, and throws {@link FrameException} as soon as the bytes received prove a frame
- * too large or malformed, before the rest of it is buffered. When the peer ends its side,
- * a frame left unfinished is refused with {@link FrameCodec#endedMidFrame(int)
+ * that turns the connection's bytes into one {@code byte[]} per payload, framing bytes
+ * removed, copied out of the connection's buffer (so that nothing after it holds a buffer
+ * to release), and throws {@link FrameException} as soon as the bytes received prove a
+ * frame too large or malformed, before the rest of it is buffered. When the peer ends its
+ * side, a frame left unfinished is refused with {@link FrameCodec#endedMidFrame(int)
  * endedMidFrame}. One decoder serves one connection; {@link FrameCodec#newDecoder()}
  * makes a new one.
  */

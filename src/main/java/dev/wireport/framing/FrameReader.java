@@ -3,8 +3,6 @@ package dev.wireport.framing;
 import java.io.IOException;
 import java.io.InputStream;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 
@@ -40,7 +38,7 @@ public final class FrameReader {
 	 * @throws IOException when the stream fails
 	 */
 	public byte[] read() throws IOException {
-		ByteBuf frame;
+		byte[] frame;
 		while ((frame = this.decoder.readInbound()) == null) {
 			if (this.ended) {
 				return null;
@@ -65,12 +63,7 @@ public final class FrameReader {
 				throw ex;
 			}
 		}
-		try {
-			return ByteBufUtil.getBytes(frame);
-		}
-		finally {
-			frame.release();
-		}
+		return frame;
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.nio.ByteOrder;
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 
@@ -90,13 +91,32 @@ public final class LengthHeaderCodec implements FrameCodec {
 
 	/**
 	 * Netty's decoder, header stripped, with wireport's rules for the length: signed for
-	 * 4 bytes, refused with wireport's error texts.
+	 * 4 bytes, refused with wireport's error texts. Each payload is copied straight into
+	 * an array of its own, without the retained slice of the connection's buffer that
+	 * Netty would make and the next handler release.
 	 */
 	private final class Decoder extends LengthFieldBasedFrameDecoder implements FrameDecoder {
 
 		Decoder() {
 			super(LengthHeaderCodec.this.order, LengthHeaderCodec.this.maxFrameSize + LengthHeaderCodec.this.headerSize,
 					0, LengthHeaderCodec.this.headerSize, 0, LengthHeaderCodec.this.headerSize, true);
+		}
+
+		@Override
+		protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+			ByteBuf frame = (ByteBuf) super.decode(ctx, in);
+			return (frame != null) ? frame.array() : null;
+		}
+
+		/**
+		 * The payload in an array of its own, wrapped only to satisfy Netty's signature:
+		 * {@link #decode(ChannelHandlerContext, ByteBuf)} hands the array on.
+		 */
+		@Override
+		protected ByteBuf extractFrame(ChannelHandlerContext ctx, ByteBuf buffer, int index, int length) {
+			byte[] payload = new byte[length];
+			buffer.getBytes(index, payload);
+			return Unpooled.wrappedBuffer(payload);
 		}
 
 		@Override

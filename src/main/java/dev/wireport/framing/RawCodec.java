@@ -62,7 +62,9 @@ public final class RawCodec implements FrameCodec {
 		protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
 			checkSize(in.readableBytes());
 			if (in.isReadable()) {
-				out.add(in.readRetainedSlice(in.readableBytes()));
+				byte[] payload = new byte[in.readableBytes()];
+				in.readBytes(payload);
+				out.add(payload);
 			}
 		}
 

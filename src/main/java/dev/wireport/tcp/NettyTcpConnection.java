@@ -17,7 +17,6 @@ import dev.wireport.framing.FrameDecoder;
 import dev.wireport.framing.FrameException;
 import dev.wireport.listener.ListenerMessageHeaders;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -559,9 +558,8 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 		this.channel.eventLoop().schedule(this::close, DISCARD_TIME.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
-	private void discard(ByteBuf bytes) {
-		this.discarded += bytes.readableBytes();
-		bytes.release();
+	private void discard(int bytes) {
+		this.discarded += bytes;
 		if (this.ending == Ending.DISCARD && this.discarded >= DISCARD_BYTES) {
 			close();
 		}
@@ -775,19 +773,19 @@ final class NettyTcpConnection extends TcpConnectionSupport {
 
 		@Override
 		public void channelRead(ChannelHandlerContext ctx, Object message) {
-			ByteBuf bytes = (ByteBuf) message;
+			if (message instanceof ByteBuf bytes) {
+				// Raw bytes: the decoder was removed on a refusal and handed on what it
+				// held, or the peer sent more afterwards.
+				discard(bytes.readableBytes());
+				bytes.release();
+				return;
+			}
+			byte[] payload = (byte[]) message;
 			if (NettyTcpConnection.this.ending != Ending.NONE || !isOpen()) {
-				discard(bytes);
+				discard(payload.length);
 				return;
 			}
 			enterContext();
-			byte[] payload;
-			try {
-				payload = ByteBufUtil.getBytes(bytes);
-			}
-			finally {
-				bytes.release();
-			}
 			dispatch(payload);
 		}
 

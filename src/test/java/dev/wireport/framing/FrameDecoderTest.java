@@ -236,9 +236,7 @@ class FrameDecoderTest {
 
 	private static List<String> hex(EmbeddedChannel channel) {
 		List<String> frames = new ArrayList<>();
-		for (ByteBuf frame = channel.readInbound(); frame != null; frame = channel.readInbound()) {
-			byte[] payload = new byte[frame.readableBytes()];
-			frame.readBytes(payload).release();
+		for (byte[] payload = channel.readInbound(); payload != null; payload = channel.readInbound()) {
 			frames.add(HexFormat.of().formatHex(payload));
 		}
 		return frames;
