@@ -34,14 +34,14 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>
  * Decoding feeds the framing's decoder as the server's connection does, without a socket:
  * the decoder sits in an {@link EmbeddedChannel} before a last handler that hands each
- * payload (a {@code byte[]} of its own) to the {@link Blackhole}. Each frame arrives in reads of its own
- * of at most 8 KiB, the server's largest read, as a peer's separate writes do; each read
- * is one buffer of Netty's default allocator, the one the server's channels read into,
- * followed by the end of the read. That is what gives {@link Framing#CHUNK} its message
- * boundaries (a 64 KiB payload is 8 messages), and for {@link Framing#RAW} each frame is
- * followed by the peer's half-close, the event the server's channel fires. Encoding
- * appends the payloads to one reused buffer, as a connection collects the replies of one
- * read.
+ * payload (a {@code byte[]} of its own) to the {@link Blackhole}. Each frame arrives in
+ * reads of its own of at most 8 KiB, the server's largest read, as a peer's separate
+ * writes do; each read is one buffer of Netty's default allocator, the one the server's
+ * channels read into, followed by the end of the read. That is what gives
+ * {@link Framing#CHUNK} its message boundaries (a 64 KiB payload is 8 messages), and for
+ * {@link Framing#RAW} each frame is followed by the peer's half-close, the event the
+ * server's channel fires. Encoding appends the payloads to one reused buffer, as a
+ * connection collects the replies of one read.
  *
  * <p>
  * Run with {@code ./mvnw -B -Pjmh test-compile exec:exec}; pick framings and sizes with
@@ -183,8 +183,8 @@ public class FrameCodecBenchmark {
 	}
 
 	/**
-	 * Where the decoded payloads go, in place of the connection: each is consumed, and its
-	 * bytes counted for the check before measuring.
+	 * Where the decoded payloads go, in place of the connection: each is consumed, and
+	 * its bytes counted for the check before measuring.
 	 */
 	private static final class FrameConsumer extends ChannelInboundHandlerAdapter {
 
