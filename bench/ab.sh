@@ -53,7 +53,8 @@ for spec in "$@"; do
   [ -z "$want_tls" ] || tls_listener_args "$tls" $((base + 4))
   opts=OPTS_$name
   # shellcheck disable=SC2086
-  $java -Xmx512m ${!opts:-} -jar "$jar" --server.port=$((base + 1)) --management.server.port=$((base + 2)) \
+  # shellcheck disable=SC2046
+  $java -Xmx512m $(shipped_jvm_options "$java") ${!opts:-} -jar "$jar" --server.port=$((base + 1)) --management.server.port=$((base + 2)) \
     --wireport.tcp.listeners.seed.enabled=false --wireport.tcp.listeners.framed.port="$base" \
     --wireport.udp.listeners.seed.port=$((base + 3)) --wireport.udp.listeners.seed.reply-rate=100000000 \
     --wireport.udp.listeners.seed.reply-burst=100000000 "${tls_args[@]}" >"$out/$name.log" 2>&1 &

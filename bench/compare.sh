@@ -17,6 +17,9 @@
 # certificate made with openssl), wireport against a copy of the Go reference server
 # with crypto/tls and the load generator's TLS copy (bench/tls).
 #
+# wireport's JVM gets the options the container image gives it (shipped_jvm_options in
+# bench/lib.sh: on Java 24 and newer, the one that lets Netty use sun.misc.Unsafe).
+#
 # Writes results.jsonl, summary.md (every figure per case), ratios.md and chart.svg
 # (bench/report.py) to OUT_DIR.
 #
@@ -50,7 +53,8 @@ trap stop_pids EXIT
 # (info, at most 100 lines per second per listener), the UDP reply limit raised (every
 # sender is 127.0.0.1, one source), -Xmx512m as the memory target says.
 # shellcheck disable=SC2086
-$java -Xmx512m ${JAVA_OPTS:-} -jar "$root/target/wireport.jar" --server.port=18080 --management.server.port=18081 \
+# shellcheck disable=SC2046
+$java -Xmx512m $(shipped_jvm_options "$java") ${JAVA_OPTS:-} -jar "$root/target/wireport.jar" --server.port=18080 --management.server.port=18081 \
   --wireport.tcp.listeners.seed.enabled=false --wireport.tcp.listeners.framed.enabled=false \
   --wireport.tcp.listeners.lf.port=19000 --wireport.tcp.listeners.lf.framing=lf \
   --wireport.tcp.listeners.len4.port=19004 --wireport.tcp.listeners.len4.framing=length-header-4 \

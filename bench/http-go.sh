@@ -30,7 +30,8 @@ trap stop_pids EXIT
 
 read -r wport mport gport <<<"$("$root/bench/free-ports" 3)"
 log="$out/$label.log"
-"$java" -Xmx512m -jar "$jar" --server.port="$wport" --management.server.port="$mport" \
+# shellcheck disable=SC2046
+"$java" -Xmx512m $(shipped_jvm_options "$java") -jar "$jar" --server.port="$wport" --management.server.port="$mport" \
   --wireport.tcp.listeners.seed.port=0 --wireport.tcp.listeners.framed.port=0 --wireport.udp.listeners.seed.port=0 \
   "$@" >"$log" 2>&1 &
 wp=$!; pids+=("$wp")

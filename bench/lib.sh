@@ -22,6 +22,14 @@ tls_listener_args() { # dir port: sets the array tls_args to wireport's argument
     --wireport.tcp.listeners.tls.framing=lf --wireport.tcp.listeners.tls.ssl.bundle=bench)
 }
 
+shipped_jvm_options() { # java: the options the container image starts its JVM with that a
+  # plain `java -jar` lacks, for that JVM: from Java 24 on, the one that lets Netty use
+  # sun.misc.Unsafe (20-25 % of a pipelined message's CPU on Java 25: docs/performance.md)
+  local version
+  version=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+  if [ "${version%%.*}" -ge 24 ]; then echo --sun-misc-unsafe-memory-access=allow; fi
+}
+
 wait_port() { # port: bounded wait until something listens on 127.0.0.1:port
   for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.2; done
   echo "nothing listens on $1" >&2

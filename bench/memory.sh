@@ -23,15 +23,16 @@ mkdir -p "$out"
 tools=$("$root/bench/shared-tools.sh" "$out")
 load="$tools/bin/load"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+. "$root/bench/lib.sh"
 # 10,000 held connections need that many descriptors.
 ulimit -n "$(ulimit -Hn)"
 
-"$java" -Xmx512m "$@" -jar "$jar" --server.port=18280 --management.server.port=18281 \
+# shellcheck disable=SC2046
+"$java" -Xmx512m $(shipped_jvm_options "$java") "$@" -jar "$jar" --server.port=18280 --management.server.port=18281 \
   --wireport.tcp.listeners.seed.enabled=false --wireport.tcp.listeners.framed.port=19000 \
   --wireport.udp.listeners.seed.port=18293 >"$out/$label.log" 2>&1 &
 wp=$!
 trap 'kill "$wp" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
-. "$root/bench/lib.sh"
 wait_started "$wp" "$out/$label.log"
 rss() { awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$wp/status"; }
 idle=$(rss)

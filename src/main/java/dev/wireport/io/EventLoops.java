@@ -12,6 +12,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.internal.PlatformDependent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,27 @@ public class EventLoops implements DisposableBean {
 				new DefaultThreadFactory("wireport-io", true), properties.transport().ioHandlerFactory());
 		logger.info("Network I/O on {} event-loop threads, {} transport", properties.eventLoopThreads(),
 				transportName());
+		String advice = unsafeAdvice(PlatformDependent.hasUnsafe(), PlatformDependent.getUnsafeUnavailabilityCause());
+		if (advice != null) {
+			logger.warn(advice);
+		}
+	}
+
+	/**
+	 * What to do when Netty cannot use {@code sun.misc.Unsafe}: from Java 24 on, unless
+	 * the JVM allows it, Netty falls back to buffers and reference counts without it, and
+	 * a pipelined message cost 20-25 % more CPU on Java 25 (docs/performance.md).
+	 * @param hasUnsafe whether Netty uses it
+	 * @param cause why not, as Netty gives it
+	 * @return the advice to log, or {@code null} when Netty uses it
+	 */
+	static String unsafeAdvice(boolean hasUnsafe, Throwable cause) {
+		if (hasUnsafe) {
+			return null;
+		}
+		return "Netty runs without sun.misc.Unsafe (" + ((cause != null) ? cause.getMessage() : "unavailable")
+				+ "), which costs CPU on every message; on Java 24 and newer start the JVM with"
+				+ " --sun-misc-unsafe-memory-access=allow, as the container image does";
 	}
 
 	/**
