@@ -47,14 +47,14 @@ trap stop_pids EXIT
 declare -A port pid
 names=()
 i=0
+jvm_options=$(shipped_jvm_options "$java")
 for spec in "$@"; do
   name=${spec%%=*} jar=${spec#*=}
   base=$((21000 + i * 10)) tls_args=()
   [ -z "$want_tls" ] || tls_listener_args "$tls" $((base + 4))
   opts=OPTS_$name
   # shellcheck disable=SC2086
-  # shellcheck disable=SC2046
-  $java -Xmx512m $(shipped_jvm_options "$java") ${!opts:-} -jar "$jar" --server.port=$((base + 1)) --management.server.port=$((base + 2)) \
+  $java -Xmx512m $jvm_options ${!opts:-} -jar "$jar" --server.port=$((base + 1)) --management.server.port=$((base + 2)) \
     --wireport.tcp.listeners.seed.enabled=false --wireport.tcp.listeners.framed.port="$base" \
     --wireport.udp.listeners.seed.port=$((base + 3)) --wireport.udp.listeners.seed.reply-rate=100000000 \
     --wireport.udp.listeners.seed.reply-burst=100000000 "${tls_args[@]}" >"$out/$name.log" 2>&1 &

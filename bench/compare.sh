@@ -53,8 +53,9 @@ trap stop_pids EXIT
 # (info, at most 100 lines per second per listener), the UDP reply limit raised (every
 # sender is 127.0.0.1, one source), -Xmx512m as the memory target says.
 # shellcheck disable=SC2086
-# shellcheck disable=SC2046
-$java -Xmx512m $(shipped_jvm_options "$java") ${JAVA_OPTS:-} -jar "$root/target/wireport.jar" --server.port=18080 --management.server.port=18081 \
+jvm_options=$(shipped_jvm_options "$java")
+# shellcheck disable=SC2086
+$java -Xmx512m $jvm_options ${JAVA_OPTS:-} -jar "$root/target/wireport.jar" --server.port=18080 --management.server.port=18081 \
   --wireport.tcp.listeners.seed.enabled=false --wireport.tcp.listeners.framed.enabled=false \
   --wireport.tcp.listeners.lf.port=19000 --wireport.tcp.listeners.lf.framing=lf \
   --wireport.tcp.listeners.len4.port=19004 --wireport.tcp.listeners.len4.framing=length-header-4 \

@@ -30,8 +30,9 @@ trap stop_pids EXIT
 
 read -r wport mport gport <<<"$("$root/bench/free-ports" 3)"
 log="$out/$label.log"
-# shellcheck disable=SC2046
-"$java" -Xmx512m $(shipped_jvm_options "$java") -jar "$jar" --server.port="$wport" --management.server.port="$mport" \
+jvm_options=$(shipped_jvm_options "$java")
+# shellcheck disable=SC2086
+"$java" -Xmx512m $jvm_options -jar "$jar" --server.port="$wport" --management.server.port="$mport" \
   --wireport.tcp.listeners.seed.port=0 --wireport.tcp.listeners.framed.port=0 --wireport.udp.listeners.seed.port=0 \
   "$@" >"$log" 2>&1 &
 wp=$!; pids+=("$wp")

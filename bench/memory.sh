@@ -27,8 +27,9 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 # 10,000 held connections need that many descriptors.
 ulimit -n "$(ulimit -Hn)"
 
-# shellcheck disable=SC2046
-"$java" -Xmx512m $(shipped_jvm_options "$java") "$@" -jar "$jar" --server.port=18280 --management.server.port=18281 \
+jvm_options=$(shipped_jvm_options "$java")
+# shellcheck disable=SC2086
+"$java" -Xmx512m $jvm_options "$@" -jar "$jar" --server.port=18280 --management.server.port=18281 \
   --wireport.tcp.listeners.seed.enabled=false --wireport.tcp.listeners.framed.port=19000 \
   --wireport.udp.listeners.seed.port=18293 >"$out/$label.log" 2>&1 &
 wp=$!
