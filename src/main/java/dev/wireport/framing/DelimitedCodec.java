@@ -3,6 +3,7 @@ package dev.wireport.framing;
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
@@ -108,10 +109,13 @@ public final class DelimitedCodec implements FrameCodec {
 		private byte[] nextPayload(ByteBuf in) {
 			int startBytes = startBytes();
 			int start = in.readerIndex();
-			if (startBytes > 0 && in.isReadable() && in.getUnsignedByte(start) != DelimitedCodec.this.startByte) {
-				throw new FrameException(FrameException.Reason.MALFORMED,
-						String.format("expected start byte 0x%02x at the start of a frame, got 0x%02x",
-								DelimitedCodec.this.startByte, in.getUnsignedByte(start)));
+			if (startBytes > 0 && in.isReadable()) {
+				int first = in.getUnsignedByte(start);
+				if (first != DelimitedCodec.this.startByte) {
+					throw new FrameException(FrameException.Reason.MALFORMED,
+							String.format("expected start byte 0x%02x at the start of a frame, got 0x%02x",
+									DelimitedCodec.this.startByte, first));
+				}
 			}
 			byte[] terminator = DelimitedCodec.this.terminator;
 			int payloadStart = start + startBytes;
@@ -129,8 +133,7 @@ public final class DelimitedCodec implements FrameCodec {
 			if (end - payloadStart > DelimitedCodec.this.maxFrameSize) {
 				throw tooLarge();
 			}
-			byte[] payload = new byte[end - payloadStart];
-			in.getBytes(payloadStart, payload);
+			byte[] payload = ByteBufUtil.getBytes(in, payloadStart, end - payloadStart);
 			in.readerIndex(end + terminator.length);
 			return payload;
 		}

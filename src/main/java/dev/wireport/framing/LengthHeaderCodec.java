@@ -4,6 +4,7 @@ import java.nio.ByteOrder;
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
@@ -114,9 +115,7 @@ public final class LengthHeaderCodec implements FrameCodec {
 		 */
 		@Override
 		protected ByteBuf extractFrame(ChannelHandlerContext ctx, ByteBuf buffer, int index, int length) {
-			byte[] payload = new byte[length];
-			buffer.getBytes(index, payload);
-			return Unpooled.wrappedBuffer(payload);
+			return Unpooled.wrappedBuffer(ByteBufUtil.getBytes(buffer, index, length));
 		}
 
 		@Override
